@@ -1,0 +1,659 @@
+"""The competition: phases, scoring schemes, teams, models, benchmarks, scores and assessments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+EVALUATORS_GROUP = "Evaluators"
+
+
+def is_evaluator(user) -> bool:
+    """True for superusers and members of the Evaluators group."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_kai_is_evaluator", None)
+    if cached is None:
+        cached = user.groups.filter(name=EVALUATORS_GROUP).exists()
+        user._kai_is_evaluator = cached
+    return cached
+
+
+def team_ids_of(user) -> frozenset[int]:
+    """The ids of the teams the user is a member of (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_kai_team_ids", None)
+    if cached is None:
+        cached = frozenset(
+            TeamMembership.objects.filter(user=user).values_list("team_id", flat=True)
+        )
+        user._kai_team_ids = cached
+    return cached
+
+
+class Bilingual(models.Model):
+    """Korean and English names; `name` follows the active language."""
+
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def name(self) -> str:
+        return self.name_ko if (get_language() or "ko").startswith("ko") else self.name_en
+
+
+def localized(obj, field: str) -> str:
+    """The Korean or English variant of `field` on `obj`, falling back to the other one."""
+    ko, en = getattr(obj, f"{field}_ko", ""), getattr(obj, f"{field}_en", "")
+    if (get_language() or "ko").startswith("ko"):
+        return ko or en
+    return en or ko
+
+
+# ---------------------------------------------------------------- phases
+
+
+class PhaseQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Phases whose announcement time has come: their results are public."""
+        now = now or timezone.now()
+        return self.filter(announcement_at__isnull=False, announcement_at__lte=now)
+
+
+class Phase(Bilingual):
+    class Kind(models.TextChoices):
+        FIRST_STAGE = "first_stage", _("First stage")
+        REVIVAL = "revival", _("Revival round")
+        FINAL = "final", _("Final")
+
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", _("Upcoming")
+        EVALUATING = "evaluating", _("Evaluation under way")
+        DECIDING = "deciding", _("Decisions being made")
+        CONCLUDED = "concluded", _("Concluded")
+        NOT_PUBLISHED = "not_published", _("Status not published")
+
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPCOMING)
+    period_ko = models.CharField(_("period as published (Korean)"), max_length=200, blank=True)
+    period_en = models.CharField(_("period as published (English)"), max_length=200, blank=True)
+    evaluation_starts = models.DateField(null=True, blank=True)
+    evaluation_ends = models.DateField(null=True, blank=True)
+    announcement_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("Results become public from this moment on. Empty: not yet scheduled."),
+    )
+    summary_ko = models.TextField(blank=True)
+    summary_en = models.TextField(blank=True)
+    source = models.TextField(
+        blank=True, help_text=_("Where the facts about this phase come from.")
+    )
+
+    objects = PhaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(evaluation_starts__isnull=True)
+                | Q(evaluation_ends__isnull=True)
+                | Q(evaluation_ends__gte=F("evaluation_starts")),
+                name="phase_window_ends_after_start",
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("leaderboard:phase", args=[self.slug])
+
+    def is_published(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.announcement_at is not None and self.announcement_at <= now
+
+    @property
+    def summary(self) -> str:
+        return localized(self, "summary")
+
+    @property
+    def period(self) -> str:
+        return localized(self, "period")
+
+
+class ScoringComponent(Bilingual):
+    """One part of a phase's scoring scheme; sub-components point at their parent."""
+
+    class Kind(models.TextChoices):
+        BENCHMARK = "benchmark", _("Computed from benchmarks")
+        ENTERED = "entered", _("Entered by evaluators")
+        GATE = "gate", _("Pass/fail gate")
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="components")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    code = models.SlugField(max_length=40)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    max_points = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    benchmark_group = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text=_("For benchmark sub-components: the benchmark group they are computed from."),
+    )
+    description_ko = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["phase__order", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phase", "code"], name="component_code_unique_in_phase"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="gate") & Q(max_points__isnull=True))
+                | (~Q(kind="gate") & Q(max_points__gt=0)),
+                name="component_gate_has_no_points_others_positive",
+            ),
+        ]
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+
+# ---------------------------------------------------------------- teams and models
+
+
+class Team(Bilingual):
+    """A consortium: its lead organization and partners."""
+
+    slug = models.SlugField(unique=True)
+    lead_organization_ko = models.CharField(max_length=200)
+    lead_organization_en = models.CharField(max_length=200)
+    description_ko = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    source = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name_en"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("leaderboard:team", args=[self.slug])
+
+    @property
+    def lead_organization(self) -> str:
+        return localized(self, "lead_organization")
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+
+class TeamPartner(Bilingual):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="partners")
+    role_ko = models.CharField(max_length=200, blank=True)
+    role_en = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["team", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name_en"], name="partner_unique_in_team"),
+        ]
+
+    @property
+    def role(self) -> str:
+        return localized(self, "role")
+
+
+class TeamMembership(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Team lead")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
+
+
+class FoundationModelQuerySet(models.QuerySet):
+    def team_models(self):
+        return self.filter(kind=FoundationModel.Kind.TEAM)
+
+    def baselines(self):
+        return self.filter(kind=FoundationModel.Kind.BASELINE)
+
+
+class FoundationModel(models.Model):
+    class Kind(models.TextChoices):
+        TEAM = "team", _("Team model")
+        BASELINE = "baseline", _("Global baseline")
+
+    class Architecture(models.TextChoices):
+        DENSE = "dense", _("Dense")
+        MOE = "moe", _("Mixture of experts")
+        UNDISCLOSED = "undisclosed", _("Not disclosed")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="models"
+    )
+    organization = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
+    total_params_b = models.DecimalField(
+        _("total parameters (billions)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    active_params_b = models.DecimalField(
+        _("active parameters (billions)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    architecture = models.CharField(
+        max_length=20, choices=Architecture.choices, default=Architecture.UNDISCLOSED
+    )
+    pretraining_tokens_t = models.DecimalField(
+        _("pretraining tokens (trillions)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    context_length = models.PositiveIntegerField(null=True, blank=True)
+    licence = models.CharField(max_length=200, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    release_month_only = models.BooleanField(
+        default=False, help_text=_("The source gives only the month of release.")
+    )
+    trained_from_scratch = models.BooleanField(
+        null=True, blank=True, help_text=_("As declared by the developer; empty if not declared.")
+    )
+    base_model = models.CharField(max_length=200, blank=True)
+    source = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    objects = FoundationModelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_params_b__isnull=True)
+                | Q(total_params_b__isnull=True)
+                | Q(active_params_b__lte=F("total_params_b")),
+                name="model_active_params_not_above_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_params_b__isnull=True) | Q(total_params_b__gt=0),
+                name="model_total_params_positive",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="team") & Q(team__isnull=False))
+                | (Q(kind="baseline") & Q(team__isnull=True)),
+                name="model_team_models_have_a_team_baselines_none",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("leaderboard:model", args=[self.slug])
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.kind == self.Kind.BASELINE
+
+
+# ---------------------------------------------------------------- benchmarks and scores
+
+
+class Benchmark(models.Model):
+    class Language(models.TextChoices):
+        KO = "ko", _("Korean")
+        EN = "en", _("English")
+        JA = "ja", _("Japanese")
+        CODE = "code", _("Code")
+        MATH = "math", _("Math")
+        MULTI = "multi", _("Multilingual")
+
+    class Group(models.TextChoices):
+        NIA = "nia", _("NIA benchmark")
+        GLOBAL_COMMON = "global_common", _("Global common")
+        GLOBAL_INDIVIDUAL = "global_individual", _("Global individual")
+        UNCLASSIFIED = "unclassified", _("Group not published")
+
+    class Metric(models.TextChoices):
+        ACCURACY = "accuracy", _("Accuracy (multiple choice)")
+        EXACT_MATCH = "exact_match", _("Exact match")
+        PASS_AT_K = "pass_at_k", _("pass@k")
+        REPORTED = "reported", _("As reported by the source")
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    description_ko = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    language = models.CharField(max_length=10, choices=Language.choices)
+    group = models.CharField(max_length=30, choices=Group.choices, default=Group.UNCLASSIFIED)
+    metric = models.CharField(max_length=20, choices=Metric.choices, default=Metric.REPORTED)
+    pass_k = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("k for pass@k"))
+    item_count = models.PositiveIntegerField(null=True, blank=True)
+    chance_level = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text=_("percent")
+    )
+    higher_is_better = models.BooleanField(default=True)
+    version = models.CharField(max_length=60, blank=True)
+    source = models.TextField(blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["language", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(chance_level__isnull=True)
+                | (Q(chance_level__gte=0) & Q(chance_level__lte=100)),
+                name="benchmark_chance_level_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=~Q(metric="pass_at_k") | Q(pass_k__gte=1),
+                name="benchmark_pass_at_k_has_k",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("leaderboard:benchmark", args=[self.code])
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+
+class Mode(models.TextChoices):
+    REASONING = "reasoning", _("Reasoning")
+    NON_REASONING = "non_reasoning", _("Non-reasoning")
+
+
+class Reporter(models.TextChoices):
+    SELF = "self", _("Self-reported")
+    OTHER_LAB = "other_lab", _("Reported by another lab")
+    INDEPENDENT = "independent", _("Independent evaluation")
+    THIRD_PARTY_SUMMARY = "third_party_summary", _("Third-party summary of a report")
+    ORGANIZER = "organizer", _("Organizer run")
+
+
+class ScoreQuerySet(models.QuerySet):
+    def visible_to(self, user, now=None):
+        """Scores this user may see: phase-less published figures, published phases, own team."""
+        if is_evaluator(user):
+            return self
+        published = Phase.objects.published(now).values("pk")
+        visible = Q(phase__isnull=True) | Q(phase__in=published)
+        team_ids = team_ids_of(user)
+        if team_ids:
+            visible |= Q(model__team_id__in=team_ids)
+        return self.filter(visible)
+
+    def for_phase(self, phase):
+        return self.filter(Q(phase=phase) | Q(phase__isnull=True))
+
+
+class Score(models.Model):
+    """One reported or measured value of a model on a benchmark; none overwrites another."""
+
+    model = models.ForeignKey(FoundationModel, on_delete=models.CASCADE, related_name="scores")
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.PROTECT, related_name="scores")
+    phase = models.ForeignKey(
+        Phase, null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
+    )
+    value = models.DecimalField(max_digits=8, decimal_places=3)
+    decimals = models.PositiveSmallIntegerField(
+        default=1, help_text=_("Digits after the decimal point that the source supports.")
+    )
+    interval_low = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    interval_high = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    item_count = models.PositiveIntegerField(null=True, blank=True)
+    mode = models.CharField(max_length=20, choices=Mode.choices)
+    setup = models.CharField(max_length=200, blank=True)
+    reporter = models.CharField(max_length=30, choices=Reporter.choices)
+    source_title = models.CharField(max_length=300, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    import_key = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Stable key of an imported row, so that importing again changes nothing."),
+    )
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["benchmark__name", "-value"]
+        indexes = [models.Index(fields=["model", "benchmark"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(interval_low__isnull=True) & Q(interval_high__isnull=True))
+                | (
+                    Q(interval_low__isnull=False)
+                    & Q(interval_high__isnull=False)
+                    & Q(interval_low__lte=F("value"))
+                    & Q(interval_high__gte=F("value"))
+                ),
+                name="score_interval_contains_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reporter="organizer") | Q(phase__isnull=False),
+                name="score_organizer_runs_belong_to_a_phase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} · {self.benchmark}: {self.value}"
+
+    @property
+    def display_value(self) -> str:
+        return f"{self.value:.{self.decimals}f}"
+
+    @property
+    def has_interval(self) -> bool:
+        return self.interval_low is not None and self.interval_high is not None
+
+
+# ---------------------------------------------------------------- assessments
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user, now=None):
+        """Assessments of published phases; unpublished ones only to evaluators and the team."""
+        if is_evaluator(user):
+            return self
+        visible = Q(phase__in=Phase.objects.published(now).values("pk"))
+        team_ids = team_ids_of(user)
+        if team_ids:
+            visible |= Q(team_id__in=team_ids)
+        return self.filter(visible)
+
+
+class Assessment(models.Model):
+    """The decision on one team in one phase: points, gates, outcome and reasons."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ADVANCED = "advanced", _("Advanced")
+        ELIMINATED = "eliminated", _("Eliminated")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="assessments")
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="assessments")
+    model = models.ForeignKey(
+        FoundationModel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        help_text=_("The model the team entered in this phase."),
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    published_total = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The total as officially published, where it was."),
+    )
+    reasons_ko = models.TextField(_("public reasons (Korean)"), blank=True)
+    reasons_en = models.TextField(_("public reasons (English)"), blank=True)
+    private_feedback = models.TextField(
+        blank=True, help_text=_("Seen only by the team and the evaluators.")
+    )
+    source = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["phase__order", "team__name_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "phase"], name="assessment_one_per_team_phase"),
+            models.CheckConstraint(
+                condition=~Q(outcome="eliminated") | (~Q(reasons_ko="") & ~Q(reasons_en="")),
+                name="assessment_elimination_has_reasons_in_both_languages",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.phase}: {self.outcome}"
+
+    @property
+    def reasons(self) -> str:
+        return localized(self, "reasons")
+
+
+class ComponentPoints(models.Model):
+    """Points of one assessment in one scoring component (published or entered)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="points")
+    component = models.ForeignKey(ScoringComponent, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+    max_points = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        editable=False,
+        help_text=_("The component's maximum, copied so that the database can check the points."),
+    )
+    is_published_figure = models.BooleanField(
+        default=False, help_text=_("An officially published figure rather than our own entry.")
+    )
+    source = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["component__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "component"], name="points_one_per_component"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=0) & Q(points__lte=F("max_points")),
+                name="points_within_component_maximum",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component_id}: {self.points}/{self.max_points}"
+
+    def save(self, *args, **kwargs):
+        if self.component_id and self.component.max_points is not None:
+            self.max_points = self.component.max_points
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.component_id and self.component.max_points is None:
+            raise ValidationError({"component": _("A pass/fail gate has no points.")})
+
+
+class GateResult(models.Model):
+    """The result of a pass/fail gate (independence) for one assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="gates")
+    component = models.ForeignKey(ScoringComponent, on_delete=models.PROTECT, related_name="+")
+    passed = models.BooleanField(null=True, help_text=_("Empty: not yet decided."))
+    evidence_ko = models.TextField(blank=True)
+    evidence_en = models.TextField(blank=True)
+    source = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "component"], name="gate_one_per_component"
+            ),
+            models.CheckConstraint(
+                condition=~Q(passed=False) | (~Q(evidence_ko="") | ~Q(evidence_en="")),
+                name="gate_failure_has_evidence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component_id}: {self.passed}"
+
+    @property
+    def evidence(self) -> str:
+        return localized(self, "evidence")
+
+
+class PhaseComponentAverage(models.Model):
+    """A published average of all teams in one component (e.g. the five-team average)."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="averages")
+    code = models.SlugField(max_length=40, help_text=_("The component's code, or 'total'."))
+    component = models.ForeignKey(ScoringComponent, null=True, blank=True, on_delete=models.CASCADE)
+    label_ko = models.CharField(max_length=200)
+    label_en = models.CharField(max_length=200)
+    value = models.DecimalField(max_digits=6, decimal_places=2)
+    source = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "code"], name="average_one_per_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label_en}: {self.value}"
+
+    @property
+    def label(self) -> str:
+        return localized(self, "label")

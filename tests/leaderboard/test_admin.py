@@ -1,0 +1,51 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_with_program(client, superuser, program):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.mark.parametrize(
+    "model",
+    list(admin.site._registry),
+    ids=lambda m: f"{m._meta.app_label}.{m._meta.model_name}",
+)
+def test_every_admin_changelist_add_and_change_page_answers_200_for_a_superuser(
+    admin_client_with_program, model
+):
+    opts = model._meta
+    client = admin_client_with_program
+    changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert changelist.status_code == 200
+    add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code == 200
+    obj = model.objects.first()
+    if obj is not None:
+        change = client.get(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        )
+        assert change.status_code == 200
+
+
+def test_the_score_admin_shows_provenance_read_only(admin_client_with_program):
+    from leaderboard.models import Score
+
+    score = Score.objects.first()
+    response = admin_client_with_program.get(
+        reverse("admin:leaderboard_score_change", args=[score.pk])
+    )
+    form = response.context["adminform"].form
+    assert "source_url" not in form.fields and "reporter" not in form.fields
+    assert score.source_title in response.content.decode()
+
+
+def test_an_evaluator_can_use_the_admin_for_assessments(client, evaluator, program):
+    client.force_login(evaluator)
+    assert client.get(reverse("admin:leaderboard_assessment_changelist")).status_code == 200
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
