@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 	$(RUN_ENV) $(PY) manage.py load_program
+	$(RUN_ENV) $(PY) manage.py load_demo
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
@@ -54,7 +55,7 @@ admin: $(STAMP)
 
 worker: $(STAMP)
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (and DATABASE_URL) first: a worker needs a broker."; exit 1; }
-	.venv/bin/celery -A kai_site worker -B --loglevel=INFO --concurrency=$${CONCURRENCY:-2}
+	.venv/bin/celery -A kai_site worker -B -Q default,scoring --loglevel=INFO --concurrency=$${CONCURRENCY:-2}
 
 bench: $(STAMP)
 	for f in tests/bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

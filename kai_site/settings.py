@@ -62,6 +62,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kai_site.context_processors.roles",
             ],
         },
     },
@@ -117,10 +118,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 # Answer keys live outside MEDIA_ROOT so no URL ever maps to them.
-ANSWER_KEY_ROOT = env.path("ANSWER_KEY_ROOT", default=BASE_DIR / "var" / "answer_keys")
+ANSWER_KEY_ROOT = Path(env.str("ANSWER_KEY_ROOT", default=str(BASE_DIR / "var" / "answer_keys")))
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="K-AI Leaderboard <noreply@localhost>")
@@ -128,8 +129,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="K-AI Leaderboard <no
 # Celery: with REDIS_URL, a real broker; without it, tasks run eagerly in the caller.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -140,6 +142,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
 }
+
+# Evaluation runs
+RUN_UPLOAD_MAX_BYTES = env.int("RUN_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
+RUN_DAILY_QUOTA = env.int("RUN_DAILY_QUOTA", default=10)
+RUN_STALE_SECONDS = env.int("RUN_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+RUN_QUEUE_STALE_SECONDS = env.int("RUN_QUEUE_STALE_SECONDS", default=10 * 60)
+RUN_SWEEP_EVERY_SECONDS = env.int("RUN_SWEEP_EVERY_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-runs": {
+        "task": "evaluations.tasks.sweep_runs_task",
+        "schedule": RUN_SWEEP_EVERY_SECONDS,
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

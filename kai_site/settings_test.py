@@ -6,6 +6,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# Tasks run eagerly unless a test starts a real worker (tests/evaluations/test_worker.py).
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 
 from .settings import *  # noqa: F403
 from .settings import BASE_DIR

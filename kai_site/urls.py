@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,8 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("runs/", include("evaluations.urls")),
     path("", include("leaderboard.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += []

@@ -106,6 +106,9 @@ class Phase(Bilingual):
     source = models.TextField(
         blank=True, help_text=_("Where the facts about this phase come from.")
     )
+    is_demo = models.BooleanField(
+        default=False, help_text=_("A demonstration phase with synthetic data only.")
+    )
 
     objects = PhaseQuerySet.as_manager()
 
@@ -452,6 +455,14 @@ class Score(models.Model):
         unique=True,
         editable=False,
         help_text=_("Stable key of an imported row, so that importing again changes nothing."),
+    )
+    run = models.OneToOneField(
+        "evaluations.EvaluationRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="score",
+        help_text=_("The evaluation run this score came from (organizer runs)."),
     )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -28,8 +28,10 @@ def phase_can_be_seen_in_full(*, phase: Phase, user, now=None) -> bool:
     return phase.is_published(now) or is_evaluator(user)
 
 
-def phase_list() -> list[Phase]:
-    return list(Phase.objects.all())
+def phase_list(*, include_demo: bool = False) -> list[Phase]:
+    """The program's phases in order; the synthetic demo phase only when asked for."""
+    phases = Phase.objects.all()
+    return list(phases if include_demo else phases.filter(is_demo=False))
 
 
 def current_phase() -> Phase | None:

@@ -11,6 +11,7 @@ def home(request):
     first_published = next((p for p in reversed(selectors.phase_list()) if p.is_published()), None)
     context = {
         "phases": selectors.phase_list(),
+        "demo_phases": [p for p in selectors.phase_list(include_demo=True) if p.is_demo],
         "current_phase": phase,
         "decided_phase": first_published,
         "decisions": selectors.decision_rows(phase=first_published, user=request.user)

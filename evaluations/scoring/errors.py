@@ -1,0 +1,46 @@
+"""Exceptions raised when a predictions file or an answer key cannot be used as given."""
+
+from __future__ import annotations
+
+__all__ = ["AnswerKeyError", "PredictionFileError", "quote_excerpt"]
+
+EXCERPT_CHARS = 40
+
+
+def quote_excerpt(text: object, limit: int = EXCERPT_CHARS) -> str:
+    """Return a short, printable, quoted excerpt of team-supplied text for an error message."""
+    shown = str(text)
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
+    shown = "".join(ch if ch.isprintable() else "\ufffd" for ch in shown)
+    return f'"{shown}"'
+
+
+class _ScoringFileError(Exception):
+    """Base for file problems: a stable code, the 1-based line, the field and a readable message."""
+
+    def __init__(
+        self, code: str, message: str, *, line: int | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(code={self.code!r}, line={self.line!r}, "
+            f"field={self.field!r}, message={self.message!r})"
+        )
+
+
+class PredictionFileError(_ScoringFileError):
+    """A team's predictions file is malformed or does not match the benchmark's answer key."""
+
+
+class AnswerKeyError(_ScoringFileError):
+    """An answer key is malformed; messages never contain answer or choice contents."""

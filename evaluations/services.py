@@ -1,0 +1,503 @@
+"""Writes for evaluation runs: answer keys, submission, scoring, cancellation and the sweeper."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from leaderboard.models import (
+    Benchmark,
+    FoundationModel,
+    Phase,
+    Reporter,
+    Score,
+    Team,
+    is_evaluator,
+    team_ids_of,
+)
+
+from .models import AnswerKey, EvaluationRun, RunCategoryResult, RunResult
+from .scoring.answer_key import parse_answer_key, write_answer_key
+from .scoring.engine import score_file
+from .scoring.errors import AnswerKeyError, PredictionFileError
+from .scoring.predictions import check_head, sniff_format
+
+log = logging.getLogger("kai.runs")
+
+SCORABLE_METRICS = {
+    Benchmark.Metric.ACCURACY: "accuracy",
+    Benchmark.Metric.EXACT_MATCH: "exact_match",
+    Benchmark.Metric.PASS_AT_K: "pass_at_k",
+}
+MAX_ATTEMPTS = 3
+
+
+class RunError(Exception):
+    """A run cannot be submitted or changed as asked; `message` says why, `field` where."""
+
+    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+class RunNotFound(RunError):
+    """The run or the model does not exist for this user (answered as 404, never 403)."""
+
+
+class QuotaExceeded(RunError):
+    pass
+
+
+# ---------------------------------------------------------------- answer keys
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def answer_key_import(*, benchmark: Benchmark, path: Path, user=None) -> AnswerKey:
+    """Validate a JSONL answer key and store it server-side; on any problem nothing is stored."""
+    metric = SCORABLE_METRICS.get(benchmark.metric)
+    if metric is None:
+        raise AnswerKeyError(
+            "unscorable_metric",
+            f"Benchmark {benchmark.code} uses the metric '{benchmark.metric}', which the scoring "
+            "engine does not compute; set it to accuracy, exact match or pass@k first.",
+        )
+    key = parse_answer_key(path, metric=metric)
+    sha = _sha256(Path(path))
+    relative = f"{benchmark.code}-{sha[:16]}.parquet"
+    root = Path(settings.ANSWER_KEY_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    write_answer_key(key, root / relative)
+    with transaction.atomic():
+        stored, _ = AnswerKey.objects.update_or_create(
+            benchmark=benchmark,
+            defaults={
+                "path": relative,
+                "item_count": len(key),
+                "category_count": len(key.categories),
+                "sha256": sha,
+                "imported_by": user,
+                "imported_at": timezone.now(),
+            },
+        )
+        if benchmark.item_count is None:
+            Benchmark.objects.filter(pk=benchmark.pk).update(item_count=len(key))
+    log.info("answer key imported benchmark=%s items=%d", benchmark.code, len(key))
+    return stored
+
+
+# ---------------------------------------------------------------- submission
+
+
+def can_submit_for(*, user, model: FoundationModel) -> bool:
+    if is_evaluator(user):
+        return True
+    return model.team_id is not None and model.team_id in team_ids_of(user)
+
+
+def submittable_models(*, user):
+    if is_evaluator(user):
+        return FoundationModel.objects.all()
+    return FoundationModel.objects.filter(team_id__in=team_ids_of(user))
+
+
+def _quota_window_start(now):
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _enqueue(run_id) -> None:
+    from .tasks import score_run_task
+
+    try:
+        score_run_task.delay(str(run_id))
+    except Exception:  # the broker is down: the run stays queued and the sweeper re-queues it
+        log.warning("could not queue run=%s; the sweeper will retry", run_id, exc_info=True)
+        return
+    EvaluationRun.objects.filter(pk=run_id).update(enqueued_count=F("enqueued_count") + 1)
+
+
+def _save_upload(upload, run_id) -> tuple[str, Path]:
+    """Store the uploaded file under MEDIA_ROOT/runs/<id>/; returns (storage name, local path)."""
+    filename = os.path.basename(getattr(upload, "name", "") or "predictions.jsonl")[:200]
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    name = default_storage.save(f"runs/{run_id}/{filename}", File(upload))
+    return name, Path(default_storage.path(name))
+
+
+def run_submit(
+    *,
+    user,
+    model: FoundationModel,
+    phase: Phase,
+    benchmark: Benchmark,
+    upload,
+    mode: str = "reasoning",
+    is_demo: bool = False,
+    now=None,
+) -> EvaluationRun:
+    """Check and save a predictions file as a queued run; queue its scoring once committed."""
+    now = now or timezone.now()
+    if not can_submit_for(user=user, model=model):
+        raise RunNotFound("No such model.", code="not_found", field="model")
+    metric = SCORABLE_METRICS.get(benchmark.metric)
+    if metric is None or not AnswerKey.objects.filter(benchmark=benchmark).exists():
+        raise RunError(
+            f"{benchmark.name} has no answer key on this site, so runs cannot be scored for it.",
+            code="no_answer_key",
+            field="benchmark",
+        )
+    size = getattr(upload, "size", None)
+    limit = settings.RUN_UPLOAD_MAX_BYTES
+    if size is None or size > limit:
+        raise RunError(
+            f"The file is {size or 0:,} bytes; the limit is {limit:,} bytes "
+            f"({limit // (1024 * 1024)} MB). Nothing was saved.",
+            code="file_too_large",
+            field="upload",
+        )
+    if size == 0:
+        raise RunError("The file is empty. Nothing was saved.", code="empty_file", field="upload")
+
+    run_id = EvaluationRun._meta.get_field("id").default()
+    name, local_path = _save_upload(upload, run_id)
+    try:
+        fmt = sniff_format(local_path)
+        check_head(local_path, metric=metric, k=benchmark.pass_k, fmt=fmt)
+        with transaction.atomic():
+            team = model.team
+            counted = team is not None and not is_evaluator(user)
+            if counted:
+                # Lock the team row so that parallel submissions count one after another.
+                Team.objects.select_for_update().get(pk=team.pk)
+                used = (
+                    EvaluationRun.objects.filter(
+                        team=team, phase=phase, created_at__gte=_quota_window_start(now)
+                    )
+                    .counting_toward_quota()
+                    .count()
+                )
+                quota = settings.RUN_DAILY_QUOTA
+                if used >= quota:
+                    raise QuotaExceeded(
+                        f"Your team has used its {quota} runs for {phase.name_en} today "
+                        "(Asia/Seoul). Runs that failed because of the server do not count. "
+                        "Try again tomorrow.",
+                        code="quota_exceeded",
+                    )
+            run = EvaluationRun.objects.create(
+                id=run_id,
+                model=model,
+                phase=phase,
+                benchmark=benchmark,
+                team=team,
+                mode=mode,
+                submitted_by=user if getattr(user, "pk", None) else None,
+                input_file=name,
+                original_filename=os.path.basename(name),
+                file_size=size,
+                file_format=fmt,
+                seed=int.from_bytes(hashlib.sha256(str(run_id).encode()).digest()[:4], "big"),
+                created_at=now,
+                enqueued_at=now,
+                is_demo=is_demo,
+            )
+            transaction.on_commit(lambda: _enqueue(run.id))
+    except PredictionFileError as exc:
+        default_storage.delete(name)
+        raise RunError(f"{exc.message} Nothing was saved.", code=exc.code, field="upload") from exc
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    log.info(
+        "run state=queued run=%s model=%s benchmark=%s phase=%s size=%d",
+        run.id,
+        model.slug,
+        benchmark.code,
+        phase.slug,
+        size,
+    )
+    return run
+
+
+def run_submit_path(*, user, model, phase, benchmark, path: Path, **kwargs) -> EvaluationRun:
+    """`run_submit` for a file on disk (management commands, the demo pack)."""
+    with open(path, "rb") as fh:
+        upload = File(fh, name=Path(path).name)
+        upload.size = os.path.getsize(path)
+        return run_submit(
+            user=user, model=model, phase=phase, benchmark=benchmark, upload=upload, **kwargs
+        )
+
+
+# ---------------------------------------------------------------- scoring
+
+
+@dataclass
+class _Progress:
+    """Saves progress at most about once a second, and only while the run is still running."""
+
+    run_id: object
+    interval: float = 1.0
+    last: float = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < self.interval:
+            return
+        self.last = now
+        fraction = min(1.0, done / total) if total else 0.0
+        EvaluationRun.objects.filter(pk=self.run_id, status=EvaluationRun.Status.RUNNING).update(
+            progress=fraction, heartbeat_at=timezone.now()
+        )
+
+
+def _finish_failed(run_id, *, kind: str, code: str, message: str, log_line: str = "") -> None:
+    updated = EvaluationRun.objects.filter(pk=run_id, status=EvaluationRun.Status.RUNNING).update(
+        status=EvaluationRun.Status.FAILED,
+        failure_kind=kind,
+        error_code=code,
+        error_message=message,
+        log=log_line,
+        finished_at=timezone.now(),
+    )
+    if updated:
+        log.info("run state=failed run=%s kind=%s code=%s", run_id, kind, code)
+
+
+def run_claim(*, run_id) -> bool:
+    """queued → running in one conditional UPDATE; False if another delivery got there first."""
+    now = timezone.now()
+    claimed = EvaluationRun.objects.filter(pk=run_id, status=EvaluationRun.Status.QUEUED).update(
+        status=EvaluationRun.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        progress=0.0,
+    )
+    if claimed:
+        log.info("run state=running run=%s", run_id)
+    return bool(claimed)
+
+
+def run_score(*, run_id) -> None:
+    """Score one run, exactly once: claim it, score the file, write all results in one transaction."""
+    if not run_claim(run_id=run_id):
+        return
+    run = EvaluationRun.objects.select_related("benchmark", "model", "phase").get(pk=run_id)
+    benchmark = run.benchmark
+    try:
+        key = AnswerKey.objects.get(benchmark=benchmark)
+    except AnswerKey.DoesNotExist:
+        _finish_failed(
+            run_id,
+            kind=EvaluationRun.FailureKind.SERVER,
+            code="no_answer_key",
+            message="The benchmark's answer key is missing on the server; the evaluators have been told.",
+        )
+        return
+    # Score a private copy, so that the file cannot change under the worker.
+    source = Path(default_storage.path(run.input_file.name))
+    try:
+        result = score_file(
+            predictions_path=source,
+            key_path=key.full_path,
+            metric=SCORABLE_METRICS[benchmark.metric],
+            k=benchmark.pass_k,
+            seed=run.seed,
+            fmt=run.file_format,
+            progress=_Progress(run_id),
+        )
+    except PredictionFileError as exc:
+        _finish_failed(
+            run_id,
+            kind=EvaluationRun.FailureKind.FILE,
+            code=exc.code,
+            message=exc.message,
+            log_line=f"line={exc.line} field={exc.field} code={exc.code}",
+        )
+        return
+    except FileNotFoundError:
+        _finish_failed(
+            run_id,
+            kind=EvaluationRun.FailureKind.SERVER,
+            code="file_missing",
+            message="The uploaded file is missing on the server; please submit it again. "
+            "This run does not count toward your quota.",
+        )
+        return
+    _save_result(run, result)
+
+
+def _save_result(run: EvaluationRun, result) -> None:
+    with transaction.atomic():
+        locked = EvaluationRun.objects.select_for_update().filter(pk=run.pk).first()
+        if locked is None or locked.status != EvaluationRun.Status.RUNNING:
+            return  # cancelled or finished meanwhile: write nothing
+        try:
+            with transaction.atomic():
+                RunResult.objects.create(
+                    run=run,
+                    value=result.value,
+                    interval_low=min(result.interval_low, result.value),
+                    interval_high=max(result.interval_high, result.value),
+                    method=result.method,
+                    item_count=result.item_count,
+                    answered=result.answered,
+                    missing=result.missing,
+                    invalid=result.invalid,
+                    micro=result.micro,
+                    macro=result.macro,
+                )
+        except IntegrityError:
+            return  # a second delivery: the first one's results stand
+        RunCategoryResult.objects.bulk_create(
+            [
+                RunCategoryResult(
+                    run=run,
+                    category=c.category,
+                    items=c.items,
+                    value=c.value,
+                    interval_low=min(c.interval_low, c.value),
+                    interval_high=max(c.interval_high, c.value),
+                )
+                for c in result.categories
+            ]
+        )
+        value = round(result.value, 3)
+        Score.objects.create(
+            model=run.model,
+            benchmark=run.benchmark,
+            phase=run.phase,
+            value=value,
+            decimals=1,
+            interval_low=min(round(result.interval_low, 3), value),
+            interval_high=max(round(result.interval_high, 3), value),
+            item_count=result.item_count,
+            mode=run.mode,
+            setup=f"organizer run {run.pk}",
+            reporter=Reporter.ORGANIZER,
+            source_title="K-AI Leaderboard evaluation run",
+            run=run,
+            is_demo=run.is_demo,
+        )
+        EvaluationRun.objects.filter(pk=run.pk).update(
+            status=EvaluationRun.Status.SUCCEEDED,
+            progress=1.0,
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
+    log.info("run state=succeeded run=%s value=%.3f", run.pk, result.value)
+
+
+def run_fail_for_server(*, run_id, message: str, code: str = "server_error") -> None:
+    """End a running run as failed for the server's own reasons (does not count toward quota)."""
+    _finish_failed(run_id, kind=EvaluationRun.FailureKind.SERVER, code=code, message=message)
+
+
+def run_release(*, run_id) -> bool:
+    """running → queued, so a retry can claim it again (after a transient error)."""
+    return bool(
+        EvaluationRun.objects.filter(pk=run_id, status=EvaluationRun.Status.RUNNING).update(
+            status=EvaluationRun.Status.QUEUED, enqueued_at=timezone.now()
+        )
+    )
+
+
+def run_cancel(*, run: EvaluationRun, user) -> bool:
+    """Cancel a queued or running run (evaluators, or the submitting team); False if it was final."""
+    if not (is_evaluator(user) or (run.team_id and run.team_id in team_ids_of(user))):
+        raise RunNotFound("No such run.", code="not_found")
+    cancelled = EvaluationRun.objects.filter(
+        pk=run.pk, status__in=[EvaluationRun.Status.QUEUED, EvaluationRun.Status.RUNNING]
+    ).update(status=EvaluationRun.Status.CANCELLED, finished_at=timezone.now())
+    if cancelled:
+        log.info("run state=cancelled run=%s by=%s", run.pk, user.pk)
+    return bool(cancelled)
+
+
+# ---------------------------------------------------------------- sweeper
+
+
+@dataclass
+class SweepReport:
+    requeued: int = 0
+    reset: int = 0
+    failed: int = 0
+
+
+def runs_sweep(*, now=None) -> SweepReport:
+    """Re-queue runs stuck in the queue and reset runs whose worker stopped; give up after 3."""
+    now = now or timezone.now()
+    report = SweepReport()
+    stale_running = now - timedelta(seconds=settings.RUN_STALE_SECONDS)
+    for run in EvaluationRun.objects.filter(
+        status=EvaluationRun.Status.RUNNING, heartbeat_at__lt=stale_running
+    ).only("pk", "attempts"):
+        if run.attempts >= MAX_ATTEMPTS:
+            _finish_failed(
+                run.pk,
+                kind=EvaluationRun.FailureKind.SERVER,
+                code="gave_up",
+                message=f"Scoring stopped {run.attempts} times without finishing; the evaluators "
+                "have been told. This run does not count toward your quota.",
+            )
+            report.failed += 1
+        elif EvaluationRun.objects.filter(
+            pk=run.pk, status=EvaluationRun.Status.RUNNING, heartbeat_at__lt=stale_running
+        ).update(status=EvaluationRun.Status.QUEUED, enqueued_at=now):
+            log.info("run state=queued run=%s reason=stale-worker", run.pk)
+            report.reset += 1
+            _enqueue(run.pk)
+    stale_queued = now - timedelta(seconds=settings.RUN_QUEUE_STALE_SECONDS)
+    for run in EvaluationRun.objects.filter(
+        status=EvaluationRun.Status.QUEUED, enqueued_at__lt=stale_queued
+    ).only("pk", "attempts", "enqueued_count"):
+        if run.attempts >= MAX_ATTEMPTS or run.enqueued_count >= MAX_ATTEMPTS + 3:
+            EvaluationRun.objects.filter(pk=run.pk, status=EvaluationRun.Status.QUEUED).update(
+                status=EvaluationRun.Status.FAILED,
+                failure_kind=EvaluationRun.FailureKind.SERVER,
+                error_code="gave_up",
+                error_message="The run could not be scored after several attempts; the evaluators "
+                "have been told. This run does not count toward your quota.",
+                finished_at=now,
+            )
+            report.failed += 1
+            continue
+        EvaluationRun.objects.filter(pk=run.pk, status=EvaluationRun.Status.QUEUED).update(
+            enqueued_at=now
+        )
+        report.requeued += 1
+        _enqueue(run.pk)
+    return report
+
+
+def temp_copy(path: Path) -> Path:
+    """A private temporary copy of a file (the caller deletes it)."""
+    fd, name = tempfile.mkstemp(suffix=Path(path).suffix)
+    with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+        shutil.copyfileobj(src, out)
+    return Path(name)

@@ -1,0 +1,70 @@
+"""Run pages: submit, list, follow and cancel evaluation runs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from leaderboard.models import is_evaluator, team_ids_of
+
+from . import selectors, services
+from .forms import RunSubmitForm
+
+
+def _require_submitter(user):
+    if not (is_evaluator(user) or team_ids_of(user)):
+        raise Http404("Not a team member or evaluator")
+
+
+@login_required
+def run_list(request):
+    _require_submitter(request.user)
+    return render(
+        request, "evaluations/run_list.html", {"runs": selectors.run_list(user=request.user)}
+    )
+
+
+@login_required
+def run_new(request):
+    _require_submitter(request.user)
+    form = RunSubmitForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.run_submit(user=request.user, **form.cleaned_data)
+        except services.RunError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Your run is queued; this page follows it."))
+            return redirect(run.get_absolute_url())
+    return render(request, "evaluations/run_new.html", {"form": form})
+
+
+@login_required
+def run_detail(request, run_id):
+    run = selectors.run_get(run_id=run_id, user=request.user)
+    categories = list(run.categories.all()) if run.status == run.Status.SUCCEEDED else []
+    context = {
+        "run": run,
+        "result": getattr(run, "result", None) if run.status == run.Status.SUCCEEDED else None,
+        "categories": categories,
+        "can_cancel": not run.is_final,
+    }
+    return render(request, "evaluations/run_detail.html", context)
+
+
+def run_status(request, run_id):
+    run = selectors.run_get(run_id=run_id, user=request.user)
+    return JsonResponse(selectors.run_status_payload(run))
+
+
+@require_POST
+@login_required
+def run_cancel(request, run_id):
+    run = selectors.run_get(run_id=run_id, user=request.user)
+    if services.run_cancel(run=run, user=request.user):
+        messages.success(request, _("The run was cancelled."))
+    else:
+        messages.error(request, _("The run had already finished; nothing was changed."))
+    return redirect(run.get_absolute_url())

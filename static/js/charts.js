@@ -1,0 +1,97 @@
+/*
+ * Draws the figures built by leaderboard/charts.py.
+ *
+ * Contract with the templates (no inline script anywhere: CSP script-src 'self'):
+ *   <div class="chart" id="chart-X" data-chart-src="chart-X-data"></div>
+ *   {{ chart.figure|json_script:"chart-X-data" }}
+ * and, before this file, <script src=".../vendor/plotly-basic.min.js" defer></script>.
+ *
+ * Each drawn div gets data-drawn="1" (and <html> gets the class "charts-drawn" once all are
+ * drawn), so CSS may hide the table equivalent visually once the chart is there. Without
+ * Plotly, or when a figure cannot be read, the div gets data-drawn="0" and the table stays.
+ */
+(function () {
+  "use strict";
+
+  var CONFIG = {
+    responsive: true,
+    displaylogo: false,
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
+  };
+
+  function readFigure(div) {
+    var source = document.getElementById(div.dataset.chartSrc || "");
+    if (!source) {
+      return null;
+    }
+    try {
+      var figure = JSON.parse(source.textContent);
+      return figure && Array.isArray(figure.data) ? figure : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function themed(layout, div) {
+    // Text colour follows the page's CSS (light or dark theme) unless the figure sets it.
+    var result = Object.assign({}, layout);
+    var font = Object.assign({}, result.font || {});
+    if (!font.color) {
+      font.color = window.getComputedStyle(div).color;
+    }
+    result.font = font;
+    return result;
+  }
+
+  function failed(div, reason) {
+    div.dataset.drawn = "0";
+    div.setAttribute("aria-hidden", "true");
+    if (window.console && reason) {
+      window.console.warn("chart " + div.id + " not drawn: " + reason);
+    }
+  }
+
+  async function draw(div) {
+    if (div.dataset.drawn === "1") {
+      return true;
+    }
+    var figure = readFigure(div);
+    if (!figure) {
+      failed(div, "no readable figure in #" + div.dataset.chartSrc);
+      return false;
+    }
+    try {
+      await window.Plotly.newPlot(div, figure.data, themed(figure.layout || {}, div), CONFIG);
+    } catch (error) {
+      failed(div, String(error));
+      return false;
+    }
+    div.dataset.drawn = "1";
+    // The table equivalent beside the chart carries the information for screen readers.
+    div.setAttribute("aria-hidden", "true");
+    return true;
+  }
+
+  async function drawAll() {
+    var divs = Array.prototype.slice.call(document.querySelectorAll("div.chart[data-chart-src]"));
+    if (divs.length === 0) {
+      return;
+    }
+    if (!window.Plotly || typeof window.Plotly.newPlot !== "function") {
+      divs.forEach(function (div) {
+        failed(div, "Plotly is not loaded");
+      });
+      return;
+    }
+    var results = await Promise.all(divs.map(draw));
+    if (results.every(Boolean)) {
+      document.documentElement.classList.add("charts-drawn");
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();

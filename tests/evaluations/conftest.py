@@ -1,0 +1,68 @@
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from evaluations.services import answer_key_import
+from tests.factories import BenchmarkFactory, ModelFactory, PhaseFactory
+
+ITEMS = 100
+CATEGORIES = ("algebra", "history", "law", "biology")
+
+
+def key_lines(n=ITEMS):
+    return [
+        json.dumps({"id": f"q{i}", "answer": "ABCD"[i % 4], "category": CATEGORIES[i % 4]})
+        for i in range(n)
+    ]
+
+
+def predictions(correct: int, n=ITEMS) -> bytes:
+    """JSONL predictions with exactly `correct` right answers out of n."""
+    lines = []
+    for i in range(n):
+        right = "ABCD"[i % 4]
+        wrong = "ABCD"[(i + 1) % 4]
+        lines.append(json.dumps({"id": f"q{i}", "prediction": right if i < correct else wrong}))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def upload(content: bytes, name="predictions.jsonl"):
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ANSWER_KEY_ROOT = tmp_path / "keys"
+
+
+@pytest.fixture
+def benchmark(db, tmp_path):
+    bench = BenchmarkFactory(code="mc-test", name="MC test", metric="accuracy", item_count=None)
+    path = Path(tmp_path) / "key.jsonl"
+    path.write_text("\n".join(key_lines()) + "\n", encoding="utf-8")
+    answer_key_import(benchmark=bench, path=path)
+    bench.refresh_from_db()
+    return bench
+
+
+@pytest.fixture
+def phase(db):
+    return PhaseFactory(slug="final-test", announcement_at=None)
+
+
+@pytest.fixture
+def model_a(team_a):
+    return ModelFactory(slug="model-a", team=team_a)
+
+
+@pytest.fixture
+def model_b(team_b):
+    return ModelFactory(slug="model-b", team=team_b)
+
+
+def expected_percent(correct, n=ITEMS):
+    return Decimal(correct * 100) / n

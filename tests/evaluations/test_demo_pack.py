@@ -1,0 +1,33 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from evaluations.models import EvaluationRun
+from leaderboard.models import Benchmark, Score
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_load_demo_scores_every_demo_run_through_the_pipeline_once(client, program):
+    call_command("load_demo")
+    runs = EvaluationRun.objects.all()
+    assert runs.count() == 35 and set(runs.values_list("status", flat=True)) == {"succeeded"}
+    assert all(run.is_demo for run in runs)
+    assert Score.objects.filter(run__isnull=False, is_demo=True).count() == 35
+    assert set(
+        Benchmark.objects.filter(code__startswith="demo-").values_list("is_demo", flat=True)
+    ) == {True}
+    call_command("load_demo")
+    assert EvaluationRun.objects.count() == 35
+
+
+def test_demo_scores_are_marked_demo_on_the_pages_that_show_them(client, program):
+    call_command("load_demo")
+    html = client.get(
+        reverse("leaderboard:benchmark", args=["demo-ko-mc"]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "[DEMO]" in html and "DEMO: synthetic" in html
+    html = client.get(
+        reverse("leaderboard:model", args=["solar-open-100b"]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert html.count("pill-demo") == 5
