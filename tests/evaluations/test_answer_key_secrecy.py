@@ -67,7 +67,7 @@ def test_the_answer_key_appears_in_no_page_error_or_log(
 
 
 def test_a_bad_answer_key_is_reported_with_its_line_and_nothing_is_stored(tmp_path):
-    bench = BenchmarkFactory(code="bad-key", metric="accuracy")
+    BenchmarkFactory(code="bad-key", metric="accuracy")
     path = tmp_path / "key.jsonl"
     path.write_text(
         json.dumps({"id": "a", "answer": "A", "category": "c"})
