@@ -5,6 +5,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("kai_site.api_urls")),
+    path("evaluate/", include("leaderboard.urls_evaluator")),
+    path("team/", include("evaluations.urls_portal")),
     path("runs/", include("evaluations.urls")),
     path("", include("leaderboard.urls")),
 ]
