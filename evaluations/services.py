@@ -220,7 +220,8 @@ def run_submit(
                 original_filename=os.path.basename(name),
                 file_size=size,
                 file_format=fmt,
-                seed=int.from_bytes(hashlib.sha256(str(run_id).encode()).digest()[:4], "big"),
+                seed=int.from_bytes(hashlib.sha256(str(run_id).encode()).digest()[:4], "big")
+                & 0x7FFFFFFF,
                 created_at=now,
                 enqueued_at=now,
                 is_demo=is_demo,

@@ -1,6 +1,7 @@
 """Test settings: the real settings with the environment a test run needs filled in."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
@@ -17,5 +18,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
-ANSWER_KEY_ROOT = BASE_DIR / "var" / "test-answer-keys"
+# A worker started by a test gets the test's folders through the environment.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "test-media"))
+ANSWER_KEY_ROOT = Path(os.environ.get("ANSWER_KEY_ROOT", BASE_DIR / "var" / "test-answer-keys"))
+# Each test process keeps its own cache, so clearing it never touches the broker's Redis data.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -9,5 +9,6 @@ urlpatterns = [
     path("evaluate/", include("leaderboard.urls_evaluator")),
     path("team/", include("evaluations.urls_portal")),
     path("runs/", include("evaluations.urls")),
+    path("transparency/", include("leaderboard.urls_transparency")),
     path("", include("leaderboard.urls")),
 ]
