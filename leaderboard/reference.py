@@ -80,7 +80,9 @@ def global_reference(
     return Reference(best.model_slug, best.model_name, best.value)
 
 
-def percent_of_reference(value: float, reference: float, higher_is_better: bool = True) -> float | None:
+def percent_of_reference(
+    value: float, reference: float, higher_is_better: bool = True
+) -> float | None:
     """value as a percentage of the reference (100 = equal); None when undefined."""
     if higher_is_better:
         return None if reference <= 0 else 100.0 * value / reference

@@ -1,14 +1,111 @@
 """Public pages: parse the request, call one selector, render."""
 
-from django.shortcuts import get_object_or_404, render
+import csv
+import re
 
-from . import selectors
-from .models import Phase
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import charts, selectors
+from .cache import cached_fragment, generation, phase_index
+from .models import Benchmark, Phase
+from .reference import TARGET_PERCENT
+
+CSRF_PLACEHOLDER = "kai-csrf-placeholder-3c1f"
+
+
+def chart_labels() -> dict[str, str]:
+    """The chart labels of charts.DEFAULT_LABELS in the active language."""
+    return {
+        "model": _("Model"),
+        "team": _("Team"),
+        "language": _("Language"),
+        "benchmark": _("Benchmark"),
+        "category": _("Category"),
+        "phase": _("Phase"),
+        "score": _("Score"),
+        "points": _("Points"),
+        "reference_score": _("Reference score"),
+        "reference_model": _("Reference model"),
+        "difference": _("Difference"),
+        "relative_axis": _("Difference from {reference} (%)"),
+        "percent_of_reference": _("Share of the global reference (%)"),
+        "average_percent_of_reference": _("Average share of the global reference (%)"),
+        "target_line": _("{target}% target"),
+        "below_target": _("Below the {target}% target"),
+        "status": _("Status"),
+        "total_params_axis": _("Total parameters (billions, log scale)"),
+        "active_params_axis": _("Active parameters (billions, log scale)"),
+        "total_params": _("Total parameters (B)"),
+        "active_params": _("Active parameters (B)"),
+        "not_published": _("not published"),
+        "interval": _("95% interval"),
+        "no_interval": _("no interval"),
+        "no_data": _("No data to show."),
+        "summary_relative": _("Against {reference}: {items}."),
+        "summary_relative_item": _("{model} {delta} in {language}"),
+        "summary_percent": _("{below} of {total} results are below the {target}% target."),
+        "summary_percent_lowest": _("Lowest: {model} on {benchmark}, {percent} of the reference."),
+        "summary_efficiency": _(
+            "Highest average: {model}, {percent} of the global reference with {params}B parameters."
+        ),
+        "summary_params_unknown": _("Parameters not published: {models}."),
+        "summary_interval": _("{with_interval} of {total} scores have a 95% interval."),
+        "summary_interval_widest": _("Widest: {model} on {benchmark}, {low} to {high}."),
+        "summary_phase": _("{phase}: {items}."),
+        "summary_comparison": _("Highest score per item: {items}."),
+    }
+
+
+def chart_label(benchmark) -> str:
+    """A benchmark name short enough for a chart axis (demo markers stay on the page)."""
+    name = re.sub(r"^\[DEMO\]\s*|\s*[(（](synthetic|합성|合成)[)）]$", "", benchmark.name)
+    return name if len(name) <= 22 else name[:21] + "…"
+
+
+def language_label(code: str) -> str:
+    return str(dict(Benchmark.Language.choices).get(code, code))
+
+
+def _team_key(model):
+    return None if model.is_baseline else (model.team.slug if model.team else None)
+
+
+def _headline_chart(request, reference_slug):
+    pairs = selectors.headline_pairs(user=request.user, reference_slug=reference_slug)
+    baselines = selectors.baseline_choices(user=request.user)
+    reference = next((b for b in baselines if b.slug == reference_slug), None)
+    if reference is None:
+        return None, baselines, None, False
+    demo = _("DEMO")
+    rows = [
+        charts.RelativePerformanceRow(
+            model_name=p.model.name,
+            team_key=_team_key(p.model),
+            language_label=language_label(p.language) + (f" ({demo})" if p.is_demo else ""),
+            value=p.value,
+            reference_value=p.reference_value,
+        )
+        for p in pairs
+    ]
+    chart = charts.relative_performance_chart(
+        rows,
+        reference_name=reference.name,
+        labels=chart_labels(),
+        team_order=selectors.all_team_slugs(),
+    )
+    return chart, baselines, reference, any(p.is_demo for p in pairs)
 
 
 def home(request):
     phase = selectors.current_phase()
     first_published = next((p for p in reversed(selectors.phase_list()) if p.is_published()), None)
+    ref = selectors.LeaderboardFilters.from_query(request.GET).ref
+    chart, baselines, reference, uses_demo = _headline_chart(request, ref)
     context = {
         "phases": selectors.phase_list(),
         "demo_phases": [p for p in selectors.phase_list(include_demo=True) if p.is_demo],
@@ -17,28 +114,253 @@ def home(request):
         "decisions": selectors.decision_rows(phase=first_published, user=request.user)
         if first_published
         else [],
+        "headline": chart,
+        "baselines": baselines,
+        "reference": reference,
+        "ref": ref,
+        "headline_uses_demo": uses_demo,
     }
     return render(request, "leaderboard/home.html", context)
 
 
+def _leaderboard_charts(board):
+    labels = chart_labels()
+    order = selectors.all_team_slugs()
+    percent_rows, interval_rows = [], []
+    for row, benchmark, cell in board.cells():
+        score = cell.score
+        reference = board.references.get(benchmark.pk)
+        if reference and not row.is_baseline:
+            percent_rows.append(
+                charts.PercentOfReferenceRow(
+                    model_name=row.model.name,
+                    team_key=_team_key(row.model),
+                    benchmark_label=chart_label(benchmark),
+                    value=score.value,
+                    reference_value=reference.value,
+                    reference_name=reference.model_name,
+                    higher_is_better=benchmark.higher_is_better,
+                    decimals=score.decimals,
+                )
+            )
+        if row.is_baseline:  # the interval chart compares team models only: readable at 50
+            continue
+        interval_rows.append(
+            charts.IntervalRow(
+                model_name=row.model.name,
+                team_key=_team_key(row.model),
+                benchmark_label=chart_label(benchmark),
+                value=score.value,
+                interval_low=score.interval_low,
+                interval_high=score.interval_high,
+                decimals=score.decimals,
+            )
+        )
+    efficiency_rows = [
+        charts.EfficiencyRow(
+            model_name=row.model.name,
+            team_key=_team_key(row.model),
+            average_percent=row.average_percent,
+            total_params_b=row.model.total_params_b,
+            active_params_b=row.model.active_params_b,
+        )
+        for row in board.rows
+        if row.average_percent is not None
+    ]
+    return {
+        "percent": charts.percent_of_reference_chart(percent_rows, labels=labels, team_order=order),
+        "efficiency": charts.efficiency_chart(efficiency_rows, labels=labels, team_order=order),
+        "intervals": charts.interval_chart(interval_rows, labels=labels, team_order=order),
+    }
+
+
 def phase_detail(request, slug):
+    gen = generation()
+    index = phase_index(gen)
+    if slug not in index:  # answered from the cache: a cached page costs no query
+        raise Http404("No such phase")
+    filters = selectors.LeaderboardFilters.from_query(request.GET)
+    phase_pk = index[slug][0]
+    loaded = []
+
+    def get_phase():
+        if not loaded:
+            loaded.append(get_object_or_404(Phase, pk=phase_pk))
+        return loaded[0]
+
+    def render_content():
+        phase = get_phase()
+        board = selectors.phase_leaderboard(phase=phase, user=request.user, filters=filters)
+        context = {
+            "phase": phase,
+            "filters": filters,
+            "board": board,
+            "charts": _leaderboard_charts(board) if board.rows else None,
+            "target": TARGET_PERCENT,
+            "query": filters.as_query(),
+            "components": selectors.phase_components(phase=phase),
+            "language_choices": [
+                c for c in Benchmark.Language.choices if c[0] in selectors.LANGUAGES
+            ],
+            "group_choices": Benchmark.Group.choices,
+        }
+        return render_to_string(
+            "leaderboard/includes/_phase_content.html", context, request=request
+        )
+
+    def render_page():
+        content_html = cached_fragment(
+            "phase-content",
+            user=request.user,
+            parts=(phase_pk, filters.cache_key()),
+            render=render_content,
+        )
+        context = {"phase": get_phase(), "content_html": content_html}
+        if not request.user.is_authenticated:
+            # Anonymous visitors share the whole page: the CSRF token of the language switch
+            # is a placeholder here, filled in per request below.
+            context["csrf_token"] = CSRF_PLACEHOLDER
+        return render_to_string("leaderboard/phase.html", context, request=request)
+
+    if request.user.is_authenticated:
+        return HttpResponse(render_page())
+    html = cached_fragment(
+        "phase-page",
+        user=request.user,
+        parts=(phase_pk, filters.cache_key(), request.get_full_path()),
+        render=render_page,
+        gen=gen,
+        index=index,
+    )
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+def phase_decisions(request, slug):
     phase = get_object_or_404(Phase, slug=slug)
     context = {
         "phase": phase,
-        "components": selectors.phase_components(phase=phase),
         "decisions": selectors.decision_rows(phase=phase, user=request.user),
         "full_view": selectors.phase_can_be_seen_in_full(phase=phase, user=request.user),
     }
-    return render(request, "leaderboard/phase.html", context)
+    return render(request, "leaderboard/decisions.html", context)
+
+
+def _export_records(request, slug):
+    phase = get_object_or_404(Phase, slug=slug)
+    filters = selectors.LeaderboardFilters.from_query(request.GET)
+    board = selectors.phase_leaderboard(phase=phase, user=request.user, filters=filters)
+    return phase, selectors.export_rows(board)
+
+
+@require_GET
+def phase_export_csv(request, slug):
+    phase, records = _export_records(request, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kai-{phase.slug}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the Korean names as UTF-8
+    writer = csv.DictWriter(response, fieldnames=selectors.EXPORT_FIELDS)
+    writer.writeheader()
+    writer.writerows(records)
+    return response
+
+
+@require_GET
+def phase_export_json(request, slug):
+    phase, records = _export_records(request, slug)
+    payload = {
+        "phase": phase.slug,
+        "is_demo": phase.is_demo,
+        "filters": request.GET.urlencode(),
+        "rule": "official organizer run > newest organizer run > independent > other lab > "
+        "self-reported > third-party summary",
+        "rows": records,
+    }
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="kai-{phase.slug}.json"'
+    return response
 
 
 def team_detail(request, slug):
     context = selectors.team_detail(slug=slug, user=request.user)
+    team = context["team"]
+    phases = selectors.phase_list()
+    rows = [
+        charts.PhasePointsRow(
+            team_key=team.slug,
+            team_name=team.name,
+            phase_label=a.phase.name,
+            points=a.published_total
+            if a.published_total is not None
+            else _sum_points(a.points_by_code),
+            max_points=100,
+        )
+        for a in context["assessments"]
+        if not a.phase.is_demo
+    ]
+    rows = [r for r in rows if r.points is not None]
+    context["progression"] = charts.phase_progression_chart(
+        rows,
+        labels=chart_labels(),
+        phases=[p.name for p in phases],
+        team_order=selectors.all_team_slugs(),
+    )
     return render(request, "leaderboard/team.html", context)
+
+
+def _sum_points(points_by_code):
+    top = [p.points for p in points_by_code.values() if p.component.parent_id is None]
+    return sum(top) if top else None
 
 
 def model_detail(request, slug):
     context = selectors.model_detail(slug=slug, user=request.user)
+    model = context["model"]
+    labels = chart_labels()
+    order = selectors.all_team_slugs()
+    cells = selectors.scores_chosen_for_model(model=model, user=request.user)
+    team_key = _team_key(model)
+    context["interval_chart"] = charts.interval_chart(
+        [
+            charts.IntervalRow(
+                model_name=model.name,
+                team_key=team_key,
+                benchmark_label=chart_label(c.score.benchmark),
+                value=c.score.value,
+                interval_low=c.score.interval_low,
+                interval_high=c.score.interval_high,
+                decimals=c.score.decimals,
+            )
+            for c in cells
+        ],
+        labels=labels,
+        team_order=order,
+    )
+    percent_chart = None
+    if not model.is_baseline and model.release_date:
+        references = selectors.model_reference_cells(
+            cells=cells, as_of=model.release_date, user=request.user
+        )
+        percent_chart = charts.percent_of_reference_chart(
+            [
+                charts.PercentOfReferenceRow(
+                    model_name=model.name,
+                    team_key=team_key,
+                    benchmark_label=chart_label(c.score.benchmark),
+                    value=c.score.value,
+                    reference_value=references[c.score.benchmark_id].value,
+                    reference_name=references[c.score.benchmark_id].model_name,
+                    higher_is_better=c.score.benchmark.higher_is_better,
+                    decimals=c.score.decimals,
+                )
+                for c in cells
+                if c.score.benchmark_id in references
+            ],
+            labels=labels,
+            team_order=order,
+        )
+    context["percent_chart"] = percent_chart
+    context["chosen_ids"] = {c.score.pk for c in cells}
+    context["has_demo_scores"] = any(c.score.is_demo for c in cells)
     return render(request, "leaderboard/model.html", context)
 
 
@@ -49,4 +371,78 @@ def benchmark_list(request):
 
 def benchmark_detail(request, code):
     context = selectors.benchmark_detail(code=code, user=request.user)
+    benchmark = context["benchmark"]
+    cells = selectors.benchmark_chosen(benchmark=benchmark, user=request.user)
+    ranked = [c for c in cells if not c.score.model.is_baseline]
+    ranks = selectors.tied_ranks(
+        [
+            (
+                float(c.score.value),
+                float(c.score.interval_low if c.score.has_interval else c.score.value),
+                float(c.score.interval_high if c.score.has_interval else c.score.value),
+            )
+            for c in ranked
+        ],
+        higher_is_better=benchmark.higher_is_better,
+    )
+    rank_of = {c.score.pk: r for c, r in zip(ranked, ranks, strict=True)}
+    context["ranked"] = [(c, rank_of.get(c.score.pk)) for c in cells]
+    context["has_ties"] = any(r and r.is_tie for r in ranks)
+    context["interval_chart"] = charts.interval_chart(
+        [
+            charts.IntervalRow(
+                model_name=c.score.model.name,
+                team_key=_team_key(c.score.model),
+                benchmark_label=chart_label(benchmark),
+                value=c.score.value,
+                interval_low=c.score.interval_low,
+                interval_high=c.score.interval_high,
+                decimals=c.score.decimals,
+            )
+            for c in cells
+        ],
+        labels=chart_labels(),
+        team_order=selectors.all_team_slugs(),
+    )
     return render(request, "leaderboard/benchmark.html", context)
+
+
+def compare(request):
+    slugs = selectors.parse_model_slugs(request.GET.getlist("models"))
+    comparison = selectors.compare_models(slugs=slugs, user=request.user) if slugs else None
+    chart = None
+    if comparison and not comparison.problem:
+        chart = charts.comparison_chart(
+            [
+                charts.ComparisonRow(
+                    model_name=model.name,
+                    team_key=_team_key(model),
+                    group_label=chart_label(benchmark),
+                    value=cell.score.value,
+                    decimals=cell.score.decimals,
+                )
+                for benchmark in comparison.benchmarks
+                for model in comparison.models
+                if (cell := comparison.cells.get((model.pk, benchmark.pk)))
+            ],
+            labels=chart_labels(),
+            team_order=selectors.all_team_slugs(),
+        )
+    context = {
+        "comparison": comparison,
+        "chart": chart,
+        "slugs": slugs,
+        "choices": list(
+            selectors.models_visible(user=request.user)
+            .select_related("team")
+            .order_by("kind", "name")
+        ),
+        "max_compared": selectors.MAX_COMPARED,
+    }
+    status = 404 if comparison and comparison.problem == "unknown" else 200
+    return render(request, "leaderboard/compare.html", context, status=status)
+
+
+def ping(request):
+    """A trivial plain-text view: the baseline the benchmark compares page throughput with."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -47,3 +47,53 @@ def localized(obj, field):
     from leaderboard.models import localized as pick
 
     return pick(obj, field)
+
+
+@register.filter
+def percent(value):
+    """A percentage with one decimal ('96.4%'), or an em dash."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}%"
+
+
+@register.filter
+def cell_for(row, benchmark):
+    """The chosen score of a leaderboard row on one benchmark, or None."""
+    return row.cells.get(benchmark.pk)
+
+
+@register.filter
+def language_percent(row, code):
+    return row.language_percent.get(code)
+
+
+@register.filter
+def language_name(code):
+    from leaderboard.models import Benchmark
+
+    return dict(Benchmark.Language.choices).get(code, code)
+
+
+@register.simple_tag
+def sort_query(board, key):
+    """The query string that sorts the board by `key` (toggling the order when it already is)."""
+    if board.sort == key:
+        order = "asc" if board.order == "desc" else "desc"
+    else:
+        order = "asc" if key in ("model", "team") else "desc"
+    return "?" + board.filters.as_query(sort=key, order=order)
+
+
+@register.simple_tag
+def aria_sort(board, key):
+    if board.sort != key:
+        return "none"
+    return "ascending" if board.order == "asc" else "descending"
+
+
+@register.simple_tag
+def query_with(filters, **changes):
+    """This view's query string with some filters changed."""
+    query = filters.as_query(**changes)
+    return f"?{query}" if query else "?"

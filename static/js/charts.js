@@ -40,6 +40,12 @@
       font.color = window.getComputedStyle(div).color;
     }
     result.font = font;
+    if (div.clientWidth && div.clientWidth < 560) {
+      // Narrow screens: a taller figure and smaller text, so the legend leaves room to plot.
+      font.size = Math.min(font.size || 14, 12);
+      result.height = Math.max(result.height || 0, 480);
+      result.legend = Object.assign({}, result.legend || {}, { font: { size: 11 } });
+    }
     return result;
   }
 
@@ -67,8 +73,15 @@
       return false;
     }
     div.dataset.drawn = "1";
-    // The table equivalent beside the chart carries the information for screen readers.
+    // The table equivalent beside the chart carries the information for screen readers, so
+    // the drawing is hidden from them, and its mouse-only controls leave the keyboard order.
     div.setAttribute("aria-hidden", "true");
+    Array.prototype.forEach.call(
+      div.querySelectorAll("a[href], a[data-title], button, input, [tabindex]"),
+      function (el) {
+        el.setAttribute("tabindex", "-1");
+      }
+    );
     return true;
   }
 

@@ -1,0 +1,196 @@
+"""Benchmark: first-load size of the phase leaderboard and its throughput against a trivial view.
+
+Run as ``.venv/bin/python tests/bench/bench_pages.py`` (``make bench`` runs it). It builds its own
+site in a temporary directory: an SQLite database with ``migrate``, ``load_program`` and
+``load_demo``, ``DEBUG=false`` with a throwaway SECRET_KEY, and ``collectstatic`` into a
+temporary STATIC_ROOT (whitenoise's compressed manifest storage). Then it starts gunicorn
+(2 workers) and prints:
+
+* the first-load transfer size of ``/phases/first-stage/``: its HTML compressed with gzip and
+  brotli (as a compressing proxy would send it), plus every stylesheet and script the page
+  loads, as whitenoise serves them with ``Accept-Encoding: br`` (target <= 600 KB);
+* with wrk (32 connections, 10 s each): requests per second of the leaderboard page and of the
+  plain-text ``/ping`` view on the same server in the same run, their ratio (target >= 0.5),
+  and the p99 latency of each.
+
+No timed assertion: figures are printed, and the exit status is 1 only when a step fails.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import brotli
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+PAGE = "/phases/first-stage/"
+PLAIN = "/ping"
+SIZE_TARGET_KB = 600
+RATIO_TARGET = 0.5
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def environment(tmp: Path) -> dict[str, str]:
+    (tmp / "bench_settings.py").write_text(
+        f"from kai_site.settings import *  # noqa: F403\nSTATIC_ROOT = {str(tmp / 'static')!r}\n"
+    )
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench_settings",
+        PYTHONPATH=os.pathsep.join([str(tmp), str(ROOT)]),
+        DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",
+        DEBUG="false",
+        SECRET_KEY="bench-only-secret-key-" + os.urandom(8).hex(),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+        SECURE_HSTS_SECONDS="0",
+        LOG_LEVEL="WARNING",
+    )
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def manage(env, *args: str) -> None:
+    subprocess.run(
+        [PY, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def fetch(url: str, encoding: str | None = None) -> tuple[bytes, dict[str, str]]:
+    request = urllib.request.Request(url)
+    if encoding:
+        request.add_header("Accept-Encoding", encoding)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read(), dict(response.headers)
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited early")
+        try:
+            fetch(url)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def transfer_size(base: str) -> None:
+    html, _ = fetch(base + PAGE)
+    html_gzip = len(gzip.compress(html, 9))
+    html_br = len(brotli.compress(html, quality=5))
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html.decode())
+    total_br = html_br
+    lines = [
+        f"  HTML {len(html) / 1024:8.1f} KB raw, {html_gzip / 1024:7.1f} KB gzip, "
+        f"{html_br / 1024:7.1f} KB brotli"
+    ]
+    for asset in assets:
+        body, headers = fetch(base + asset, "br, gzip")
+        total_br += len(body)
+        lines.append(
+            f"  {asset.rsplit('/', 1)[-1]:<40} {len(body) / 1024:7.1f} KB "
+            f"({headers.get('Content-Encoding', 'identity')})"
+        )
+    print(f"first-load transfer of {PAGE}:")
+    print("\n".join(lines))
+    verdict = "ok" if total_br <= SIZE_TARGET_KB * 1024 else "OVER TARGET"
+    print(f"  total {total_br / 1024:.1f} KB (target <= {SIZE_TARGET_KB} KB): {verdict}")
+
+
+def wrk(url: str) -> tuple[float, str]:
+    result = subprocess.run(
+        ["wrk", "-t2", "-c32", "-d10s", "--latency", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    p99 = re.search(r"^\s+99%\s+(\S+)", result.stdout, re.M).group(1)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    if non_2xx:
+        raise RuntimeError(f"{url}: {non_2xx.group(1)} non-2xx responses")
+    return rps, p99
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
+        return 1
+    tmp = Path(tempfile.mkdtemp(prefix="kai-bench-"))
+    env = environment(tmp)
+    server = None
+    try:
+        print("setting up: migrate, load_program, load_demo, collectstatic …", flush=True)
+        manage(env, "migrate", "--no-input")
+        manage(env, "load_program")
+        manage(env, "load_demo")
+        manage(env, "collectstatic", "--no-input")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [
+                str(Path(PY).with_name("gunicorn")),
+                "kai_site.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until_up(base + PLAIN, server)
+        fetch(base + PAGE)  # warm each worker's fragment cache a little
+        transfer_size(base)
+        wrk(base + PAGE)  # warm-up run: both workers fill their caches
+        page_rps, page_p99 = wrk(base + PAGE)
+        plain_rps, plain_p99 = wrk(base + PLAIN)
+        ratio = page_rps / plain_rps
+        print("throughput with gunicorn (2 workers), wrk 32 connections, 10 s:")
+        print(f"  {PAGE:<24} {page_rps:9.1f} req/s  p99 {page_p99}")
+        print(f"  {PLAIN:<24} {plain_rps:9.1f} req/s  p99 {plain_p99}")
+        verdict = "ok" if ratio >= RATIO_TARGET else "UNDER TARGET"
+        print(f"  ratio {ratio:.2f} (target >= {RATIO_TARGET}): {verdict}")
+        return 0
+    finally:
+        if server is not None and server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

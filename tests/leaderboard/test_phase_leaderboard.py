@@ -1,0 +1,285 @@
+"""The phase leaderboard: rows, the one-score rule, references, filters, exports, caching."""
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from leaderboard import cache as lb_cache
+from leaderboard import selectors
+from leaderboard.models import Benchmark, Reporter
+from tests.factories import (
+    AssessmentFactory,
+    BaselineFactory,
+    BenchmarkFactory,
+    ModelFactory,
+    PhaseFactory,
+    ScoreFactory,
+    TeamFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def phase():
+    return PhaseFactory(
+        slug="stage", evaluation_starts=date(2026, 1, 1), name_en="Stage", name_ko="단계"
+    )
+
+
+@pytest.fixture
+def baseline():
+    return BaselineFactory(slug="deepseek-r1", name="DeepSeek-R1", release_date=date(2025, 10, 1))
+
+
+def board(phase, user=None, **query):
+    from django.contrib.auth.models import AnonymousUser
+
+    filters = selectors.LeaderboardFilters.from_query(query)
+    return selectors.phase_leaderboard(phase=phase, user=user or AnonymousUser(), filters=filters)
+
+
+def test_one_score_per_cell_follows_the_documented_preference(phase):
+    model = ModelFactory(slug="m")
+    bench = BenchmarkFactory(code="b")
+    ScoreFactory(model=model, benchmark=bench, value=Decimal("50"), reporter=Reporter.SELF)
+    ScoreFactory(model=model, benchmark=bench, value=Decimal("55"), reporter=Reporter.INDEPENDENT)
+    ScoreFactory(
+        model=model, benchmark=bench, value=Decimal("60"), reporter=Reporter.THIRD_PARTY_SUMMARY
+    )
+    (row,) = board(phase).rows
+    cell = row.cells[bench.pk]
+    assert cell.score.value == Decimal("55") and cell.others == 2
+
+    ScoreFactory(
+        model=model, benchmark=bench, value=Decimal("40"), reporter=Reporter.ORGANIZER, phase=phase
+    )
+    (row,) = board(phase).rows
+    assert row.cells[bench.pk].score.value == Decimal("40")
+
+
+def test_percent_of_reference_uses_the_best_eligible_baseline_and_marks_cells_under_95(
+    phase, baseline
+):
+    old = BaselineFactory(slug="old", release_date=date(2024, 1, 1))
+    bench = BenchmarkFactory(code="b")
+    ScoreFactory(model=baseline, benchmark=bench, value=Decimal("80"), reporter=Reporter.OTHER_LAB)
+    ScoreFactory(model=old, benchmark=bench, value=Decimal("99"), reporter=Reporter.OTHER_LAB)
+    strong = ModelFactory(slug="strong")
+    weak = ModelFactory(slug="weak")
+    ScoreFactory(model=strong, benchmark=bench, value=Decimal("78"))
+    ScoreFactory(model=weak, benchmark=bench, value=Decimal("70"))
+    result = board(phase)
+    assert result.references[bench.pk].model_slug == "deepseek-r1"  # "old" is out of the window
+    cells = {r.model.slug: r.cells[bench.pk] for r in result.rows}
+    assert round(cells["strong"].percent, 1) == 97.5 and not cells["strong"].below_target
+    assert round(cells["weak"].percent, 1) == 87.5 and cells["weak"].below_target
+
+
+def test_filters_select_benchmarks_and_hide_baselines(phase, baseline):
+    ko = BenchmarkFactory(code="ko-b", language=Benchmark.Language.KO)
+    en = BenchmarkFactory(code="en-b", language=Benchmark.Language.EN)
+    team_model = ModelFactory(slug="team-model")
+    for bench in (ko, en):
+        ScoreFactory(model=team_model, benchmark=bench)
+        ScoreFactory(model=baseline, benchmark=bench, reporter=Reporter.OTHER_LAB)
+    result = board(phase, language="ko", baselines="0")
+    assert [b.code for b in result.benchmarks] == ["ko-b"]
+    assert [r.model.slug for r in result.rows] == ["team-model"]
+    assert result.filters.as_query() == "language=ko&baselines=0"
+
+
+def test_entered_models_appear_even_without_scores_with_points_and_outcome(phase):
+    team = TeamFactory(slug="t")
+    model = ModelFactory(slug="entered", team=team)
+    AssessmentFactory(team=team, phase=phase, model=model, published_total=Decimal("80.5"))
+    (row,) = board(phase).rows
+    assert row.model == model and row.total == Decimal("80.5")
+
+
+def test_intervals_that_overlap_give_tied_ranks_when_sorting_by_a_benchmark(phase):
+    bench = BenchmarkFactory(code="b")
+    for slug, value, low, high in [("a", 80, 78, 82), ("b", 79, 77, 81), ("c", 60, 58, 62)]:
+        ScoreFactory(
+            model=ModelFactory(slug=slug),
+            benchmark=bench,
+            value=Decimal(value),
+            interval_low=Decimal(low),
+            interval_high=Decimal(high),
+        )
+    result = board(phase, sort="b-b")
+    assert [(r.model.slug, r.rank.label) for r in result.rows] == [
+        ("a", "1–2"),
+        ("b", "1–2"),
+        ("c", "3"),
+    ]
+    assert result.has_ties
+
+
+def test_the_page_is_sortable_and_filterable_by_query_string_alone(client, phase):
+    bench = BenchmarkFactory(code="kb", name="KBench", language=Benchmark.Language.KO)
+    ScoreFactory(model=ModelFactory(slug="low", name="Low Model"), benchmark=bench, value=10)
+    ScoreFactory(model=ModelFactory(slug="high", name="High Model"), benchmark=bench, value=90)
+    url = reverse("leaderboard:phase", args=[phase.slug])
+    html = client.get(url + "?sort=b-kb&order=desc", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.index("High Model") < html.index("Low Model")
+    html = client.get(url + "?sort=b-kb&order=asc", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.index("Low Model") < html.index("High Model")
+    assert 'aria-sort="ascending"' in html
+    assert "export.csv?sort=b-kb&amp;order=asc" in html
+
+
+def test_exports_carry_the_same_filters_and_provenance(client, phase, baseline):
+    ko = BenchmarkFactory(code="ko-b", language=Benchmark.Language.KO)
+    en = BenchmarkFactory(code="en-b", language=Benchmark.Language.EN)
+    model = ModelFactory(slug="exported")
+    ScoreFactory(
+        model=model,
+        benchmark=ko,
+        value=Decimal("71.5"),
+        source_title="Tech report",
+        source_url="https://example.org/r",
+    )
+    ScoreFactory(model=model, benchmark=en)
+    base = reverse("leaderboard:phase_export_csv", args=[phase.slug])
+    response = client.get(base + "?language=ko")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(r["model"], r["benchmark"], r["value"]) for r in rows] == [
+        ("exported", "ko-b", "71.5")
+    ]
+    assert rows[0]["reporter"] == "self" and rows[0]["source_url"] == "https://example.org/r"
+    assert rows[0]["is_demo"] == "False" and "run_id" in rows[0]
+    data = json.loads(
+        client.get(
+            reverse("leaderboard:phase_export_json", args=[phase.slug]) + "?language=en"
+        ).content
+    )
+    assert [r["benchmark"] for r in data["rows"]] == ["en-b"]
+
+
+def test_the_cached_fragment_is_refreshed_when_a_score_changes(client, phase):
+    bench = BenchmarkFactory(code="b")
+    score = ScoreFactory(model=ModelFactory(slug="m", name="Cached"), benchmark=bench, value=11)
+    url = reverse("leaderboard:phase", args=[phase.slug])
+    before = lb_cache.generation()
+    assert "11.0" in client.get(url).content.decode()
+    score.value = Decimal("22.2")
+    score.save()
+    assert lb_cache.generation() == before + 1
+    html = client.get(url).content.decode()
+    assert "22.2" in html and ">11.0<" not in html
+
+
+def test_a_phase_whose_announcement_passes_shows_without_any_write(client, evaluator):
+    phase = PhaseFactory(slug="later", announcement_at=timezone.now() + timedelta(days=1))
+    bench = BenchmarkFactory(code="b")
+    ScoreFactory(
+        model=ModelFactory(name="Hidden Until Announced"),
+        benchmark=bench,
+        phase=phase,
+        reporter=Reporter.ORGANIZER,
+    )
+    url = reverse("leaderboard:phase", args=[phase.slug])
+    assert "Hidden Until Announced" not in client.get(url).content.decode()
+    client.force_login(evaluator)
+    assert "Hidden Until Announced" in client.get(url).content.decode()
+    client.logout()
+    # the announcement time passes, with no write at all: the set of published phases in the
+    # cache key changes, so the public page shows the results
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert "Hidden Until Announced" in client.get(url).content.decode()
+
+
+def _populate(phase, *, teams: int, benchmarks: int):
+    benches = [BenchmarkFactory() for _ in range(benchmarks)]
+    baseline = BaselineFactory(release_date=date(2025, 10, 1))
+    for bench in benches:
+        ScoreFactory(model=baseline, benchmark=bench, reporter=Reporter.OTHER_LAB, value=80)
+    for _ in range(teams):
+        team = TeamFactory()
+        model = ModelFactory(team=team)
+        AssessmentFactory(team=team, phase=phase, model=model, published_total=Decimal("70"))
+        for bench in benches:
+            ScoreFactory(
+                model=model,
+                benchmark=bench,
+                value=Decimal("75"),
+                interval_low=Decimal("70"),
+                interval_high=Decimal("79"),
+            )
+
+
+@pytest.mark.parametrize("path", ["phase", "home", "compare"])
+def test_the_number_of_queries_does_not_grow_with_teams_or_benchmarks(client, path):
+    counts = []
+    for teams, benchmarks in [(5, 10), (50, 40)]:
+        phase = PhaseFactory(evaluation_starts=date(2026, 1, 1))
+        _populate(phase, teams=teams, benchmarks=benchmarks)
+        models = list(phase.assessments.values_list("model__slug", flat=True))[:2]
+        url = {
+            "phase": reverse("leaderboard:phase", args=[phase.slug]),
+            "home": reverse("leaderboard:home"),
+            "compare": reverse("leaderboard:compare") + "?models=" + ",".join(models),
+        }[path]
+        lb_cache.bump_generation()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_compare_explains_too_few_too_many_and_unknown_models(client):
+    models = [ModelFactory(slug=f"c{i}") for i in range(5)]
+    for m in models:
+        ScoreFactory(model=m)
+    url = reverse("leaderboard:compare")
+    html = client.get(url + "?models=c0", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Pick at least 2 models" in html
+    html = client.get(url + "?models=c0,c1,c2,c3,c4", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "at most 4" in html
+    response = client.get(url + "?models=c0,nope", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404 and "nope" in response.content.decode()
+    response = client.get(url + "?models=c0&models=c1", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and 'data-chart-src="chart-comparison-data"' in (
+        response.content.decode()
+    )
+
+
+def test_the_decisions_page_lists_every_outcome_with_reason_and_time(client, program):
+    html = client.get(
+        reverse("leaderboard:phase_decisions", args=["first-stage"]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert html.count("✕ Eliminated") == 2 and html.count("✓ Advanced") == 3
+    assert "2026-01-15" in html
+
+
+def test_every_page_draws_its_charts_from_json_script(client, program):
+    pages = {
+        "/": ["chart-headline"],
+        "/phases/first-stage/": ["chart-percent", "chart-efficiency", "chart-intervals"],
+        "/models/k-exaone-236b-a23b/": ["chart-model-intervals", "chart-model-percent"],
+        "/teams/lg-ai-research/": ["chart-progression"],
+        "/benchmarks/kmmlu/": ["chart-benchmark-intervals"],
+    }
+    for url, ids in pages.items():
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+        assert "vendor/plotly-basic.min.js" in html and "js/charts.js" in html, url
+        for chart_id in ids:
+            assert f'data-chart-src="{chart_id}-data"' in html, (url, chart_id)
+            assert f'id="{chart_id}-data"' in html, (url, chart_id)
+        assert "<script>" not in html  # CSP script-src 'self': no inline script
+
+
+def test_the_ping_view_answers_ok(client):
+    response = client.get(reverse("leaderboard:ping"))
+    assert response.content == b"ok" and response["Content-Type"].startswith("text/plain")

@@ -1,0 +1,125 @@
+"""Nothing of a phase whose announcement time has not come reaches the public."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import urldefrag
+
+import pytest
+from django.utils import timezone
+
+from leaderboard.models import Assessment, Benchmark, Reporter
+from tests.factories import AssessmentFactory, ModelFactory, PhaseFactory, ScoreFactory
+
+pytestmark = pytest.mark.django_db
+
+SENTINEL_VALUE = "12.345"
+SENTINEL_MODEL = "Sentinel-Zq7 Secret Model"
+SENTINEL_REASON = "sentinel-reason-9f2"
+# Areas owned by other pages (sign-in, admin, evaluator tools, API) are not part of this crawl.
+SKIP = ("/admin/", "/accounts/", "/i18n/", "/evaluate/", "/team/", "/runs/", "/api/")
+HREF = re.compile(r'href="(/[^"]*)"')
+
+
+@pytest.fixture
+def sentinel(program, team_a):
+    phase = PhaseFactory(
+        slug="unannounced", announcement_at=timezone.now() + timedelta(days=30), order=90
+    )
+    model = ModelFactory(slug="sentinel-model", name=SENTINEL_MODEL, team=team_a)
+    score = ScoreFactory(
+        model=model,
+        benchmark=Benchmark.objects.get(code="kmmlu"),
+        phase=phase,
+        value=Decimal(SENTINEL_VALUE),
+        decimals=3,
+        reporter=Reporter.ORGANIZER,
+    )
+    AssessmentFactory(
+        team=team_a,
+        phase=phase,
+        model=model,
+        outcome=Assessment.Outcome.ELIMINATED,
+        reasons_en=SENTINEL_REASON,
+        reasons_ko=SENTINEL_REASON,
+    )
+    return phase, model, score
+
+
+def crawl(client, start_urls, limit=400):
+    """Every public page reachable from the start URLs (plus the exports they link to)."""
+    seen, queue, pages = set(), list(start_urls), {}
+    while queue and len(seen) < limit:
+        url = urldefrag(queue.pop(0))[0].replace("&amp;", "&")
+        if url in seen or url.startswith(SKIP) or url.startswith("/static/"):
+            continue
+        seen.add(url)
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        body = response.content.decode("utf-8", errors="replace")
+        pages[url] = (response.status_code, body)
+        if response.get("Content-Type", "").startswith("text/html"):
+            queue += [h for h in HREF.findall(body) if h not in seen]
+    return pages
+
+
+def start_urls(phase, model):
+    return [
+        "/",
+        f"/phases/{phase.slug}/",
+        f"/phases/{phase.slug}/decisions/",
+        f"/phases/{phase.slug}/export.csv",
+        f"/phases/{phase.slug}/export.json",
+        f"/phases/{phase.slug}/?sort=b-kmmlu",
+        f"/models/{model.slug}/",
+        f"/compare/?models={model.slug},k-exaone-236b-a23b",
+        "/teams/team-a/",
+        "/benchmarks/kmmlu/",
+    ]
+
+
+def test_an_unannounced_phase_leaks_nowhere_to_the_public(client, sentinel):
+    phase, model, _ = sentinel
+    pages = crawl(client, start_urls(phase, model))
+    assert len(pages) > 40  # the crawl really covered the site
+    assert any(u.endswith("export.csv") for u in pages)
+    for url, (status, body) in pages.items():
+        assert status in (200, 404), (url, status)
+        for secret in (SENTINEL_VALUE, SENTINEL_MODEL, SENTINEL_REASON):
+            assert secret not in body, (url, secret)
+        if model.slug not in url:  # a page may echo the address it was asked for
+            assert model.slug not in body, url
+    assert pages[f"/models/{model.slug}/"][0] == 404
+
+
+def test_an_evaluator_sees_the_unannounced_phase(client, sentinel, evaluator):
+    phase, model, _ = sentinel
+    client.force_login(evaluator)
+    html = client.get(f"/phases/{phase.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert SENTINEL_VALUE in html and SENTINEL_MODEL in html
+    csv_body = client.get(f"/phases/{phase.slug}/export.csv").content.decode()
+    assert SENTINEL_VALUE in csv_body
+    assert client.get(f"/models/{model.slug}/").status_code == 200
+    decisions = client.get(f"/phases/{phase.slug}/decisions/", HTTP_ACCEPT_LANGUAGE="en")
+    assert SENTINEL_REASON in decisions.content.decode()
+
+
+def test_the_public_view_cached_before_an_evaluator_visit_stays_public(client, sentinel, evaluator):
+    phase, _, _ = sentinel
+    url = f"/phases/{phase.slug}/"
+    client.force_login(evaluator)
+    assert SENTINEL_VALUE in client.get(url).content.decode()
+    client.logout()
+    assert SENTINEL_VALUE not in client.get(url).content.decode()
+
+
+def test_a_team_member_sees_its_own_unannounced_scores_and_others_do_not(
+    client, sentinel, member_a, member_b
+):
+    phase, _, _ = sentinel
+    url = f"/phases/{phase.slug}/"
+    client.force_login(member_b)
+    assert SENTINEL_VALUE not in client.get(url).content.decode()
+    client.force_login(member_a)
+    assert SENTINEL_VALUE in client.get(url).content.decode()
+    client.force_login(member_b)
+    assert SENTINEL_VALUE not in client.get(url).content.decode()
