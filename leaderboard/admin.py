@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     Assessment,
+    AuditEntry,
     Benchmark,
     ComponentPoints,
     FoundationModel,
@@ -180,3 +181,21 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_select_related = ("team", "phase", "model")
     readonly_fields = ("decided_by", "updated_at")
     inlines = [ComponentPointsInline, GateResultInline]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: audit entries can be neither added, changed nor deleted here."""
+
+    list_display = ("seq", "created_at", "actor_label", "action", "object_label", "entry_hash")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_label", "entry_hash", "actor_label")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -668,3 +668,65 @@ class PhaseComponentAverage(models.Model):
     @property
     def label(self) -> str:
         return localized(self, "label")
+
+
+# ---------------------------------------------------------------- audit log
+
+
+class AuditEntryImmutable(Exception):
+    """Audit entries are append-only: they can be neither changed nor deleted."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditEntryImmutable("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise AuditEntryImmutable("Audit entries cannot be deleted.")
+
+    def about_published(self, now=None):
+        """Entries about published things only: phase-less published figures or published phases."""
+        published = Phase.objects.published(now).values("pk")
+        return self.filter(Q(phase_id__isnull=True) | Q(phase_id__in=published)).exclude(
+            action__in=AuditEntry.PRIVATE_ACTIONS
+        )
+
+
+class AuditEntry(models.Model):
+    """One append-only, hash-chained record of a decision, publication or score change."""
+
+    PRIVATE_ACTIONS = ("run.cancel", "run.rerun")
+
+    seq = models.BigAutoField(primary_key=True)
+    created_at = models.DateTimeField(editable=False)
+    actor_id = models.IntegerField(null=True, blank=True, editable=False)
+    actor_label = models.CharField(max_length=150, blank=True, editable=False)
+    action = models.CharField(max_length=40, editable=False)
+    object_type = models.CharField(max_length=60, editable=False)
+    object_id = models.CharField(max_length=64, editable=False)
+    object_label = models.CharField(max_length=300, blank=True, editable=False)
+    phase_id = models.IntegerField(
+        null=True, blank=True, editable=False, help_text=_("The phase the object belongs to.")
+    )
+    before = models.TextField(editable=False, help_text=_("Canonical JSON, or empty."))
+    after = models.TextField(editable=False, help_text=_("Canonical JSON, or empty."))
+    prev_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditEntryImmutable("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditEntryImmutable("Audit entries cannot be deleted.")

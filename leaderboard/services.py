@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from .audit import assessment_snapshot, audit_record, score_snapshot
 from .models import (
     Assessment,
     Benchmark,
@@ -258,11 +259,17 @@ def program_load(*, data_dir: Path = PROGRAM_DATA_DIR) -> LoadReport:
     with (data_dir / "published_scores.csv").open(encoding="utf-8", newline="") as fh:
         for line, row in enumerate(csv.DictReader(fh), start=2):
             values = _score_values(row, line, models_by_name, benchmarks)
-            _upsert(Score, {"import_key": score_import_key(row)}, values, report, "scores")
+            key = score_import_key(row)
+            before = score_snapshot(Score.objects.filter(import_key=key).first())
+            score = _upsert(Score, {"import_key": key}, values, report, "scores")
+            if (after := score_snapshot(score)) != before:
+                audit_record(None, "score.import", score, before, after)
 
     for phase_slug, items in program["assessments"].items():
         phase = phases[phase_slug]
         for item in items:
+            existing = Assessment.objects.filter(team=teams[item["team"]], phase=phase).first()
+            before = assessment_snapshot(existing)
             values = {
                 "model": models_by_slug[item["model"]],
                 "outcome": item["outcome"],
@@ -310,6 +317,8 @@ def program_load(*, data_dir: Path = PROGRAM_DATA_DIR) -> LoadReport:
                     report,
                     "gates",
                 )
+            if (after := assessment_snapshot(assessment)) != before:
+                audit_record(None, "decision.import", assessment, before, after)
     return report
 
 
@@ -328,6 +337,7 @@ EVALUATOR_PERMISSIONS = {
         "componentpoints",
         "gateresult",
         "phasecomponentaverage",
+        "auditentry",
     ],
 }
 

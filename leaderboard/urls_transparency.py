@@ -1,4 +1,11 @@
 """The public transparency page (/transparency/): published decisions with their audit hashes."""
 
+from django.urls import path
+
+from . import transparency_views as views
+
 app_name = "transparency"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("entries.json", views.entries_json, name="entries_json"),
+]

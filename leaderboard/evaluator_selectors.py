@@ -1,0 +1,240 @@
+"""Reads for the evaluator pages: the decision board of a phase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from . import points as points_formula
+from . import reference as ref
+from .models import (
+    Assessment,
+    Benchmark,
+    ComponentPoints,
+    FoundationModel,
+    GateResult,
+    Phase,
+    Score,
+    ScoringComponent,
+    Team,
+)
+
+
+def phase_reference_date(phase: Phase) -> date:
+    """The day the global reference is taken on: end of evaluation, else announcement, else today."""
+    if phase.evaluation_ends:
+        return phase.evaluation_ends
+    if phase.announcement_at:
+        return timezone.localdate(phase.announcement_at)
+    return timezone.localdate()
+
+
+def phase_team_ids(phase: Phase) -> set[int]:
+    """Teams taking part in a phase: those with an assessment or a run in it."""
+    from evaluations.models import EvaluationRun
+
+    ids = set(Assessment.objects.filter(phase=phase).values_list("team_id", flat=True))
+    ids |= set(
+        EvaluationRun.objects.filter(phase=phase, team__isnull=False).values_list(
+            "team_id", flat=True
+        )
+    )
+    return ids
+
+
+def phase_undecided_teams(phase: Phase) -> list[Team]:
+    """Teams in the phase without a decision: no assessment, or its outcome still pending."""
+    decided = set(
+        Assessment.objects.filter(phase=phase)
+        .exclude(outcome=Assessment.Outcome.PENDING)
+        .values_list("team_id", flat=True)
+    )
+    return list(Team.objects.filter(pk__in=phase_team_ids(phase) - decided).order_by("name_en"))
+
+
+def phase_benchmarks(phase: Phase, groups) -> list[Benchmark]:
+    """The phase's benchmarks in the given groups: those with an official run or a phase score."""
+    return list(
+        Benchmark.objects.filter(group__in=groups)
+        .filter(Q(runs__phase=phase, runs__is_official=True) | Q(scores__phase=phase))
+        .distinct()
+        .order_by("group", "name")
+    )
+
+
+@dataclass
+class ValueCell:
+    value: float | None
+    provenance: str = ""
+    percent: float | None = None
+    meets: bool | None = None
+
+
+@dataclass
+class BoardRow:
+    team: Team
+    model: FoundationModel | None
+    assessment: Assessment | None
+    values: dict[int, ValueCell] = field(default_factory=dict)
+    computed: dict[str, points_formula.PointsResult] = field(default_factory=dict)
+    published: dict[str, ComponentPoints] = field(default_factory=dict)
+    entered: dict[str, ComponentPoints] = field(default_factory=dict)
+    gates: dict[str, GateResult] = field(default_factory=dict)
+    total: Decimal | None = None
+    rank: int | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.assessment is not None and self.assessment.outcome != "pending"
+
+
+def _team_model(team: Team, assessment: Assessment | None, phase: Phase):
+    if assessment is not None and assessment.model_id:
+        return assessment.model
+    with_runs = team.models.filter(runs__phase=phase).distinct().order_by("name").first()
+    return with_runs or team.models.order_by("-release_date", "name").first()
+
+
+def _model_value(model, benchmark, phase) -> ValueCell:
+    """The official run's score, else a score of this phase, else the newest published score."""
+    if model is None:
+        return ValueCell(None)
+    scores = Score.objects.filter(model=model, benchmark=benchmark)
+    official = scores.filter(phase=phase, run__is_official=True).first()
+    if official:
+        return ValueCell(float(official.value), "official run")
+    in_phase = scores.filter(phase=phase, run__isnull=True).order_by("-created_at").first()
+    if in_phase:
+        return ValueCell(float(in_phase.value), in_phase.get_reporter_display())
+    published = scores.filter(phase__isnull=True).order_by("-created_at").first()
+    if published:
+        return ValueCell(float(published.value), published.get_reporter_display())
+    return ValueCell(None)
+
+
+def benchmark_reference(benchmark: Benchmark, phase: Phase) -> ref.Reference | None:
+    baselines = (
+        Score.objects.filter(benchmark=benchmark, model__kind=FoundationModel.Kind.BASELINE)
+        .filter(Q(phase__isnull=True) | Q(phase=phase))
+        .select_related("model")
+    )
+    return ref.global_reference(
+        [
+            ref.BaselineScore(
+                s.model.slug,
+                s.model.name,
+                float(s.value),
+                s.model.release_date,
+                s.model.release_month_only,
+            )
+            for s in baselines
+        ],
+        as_of=phase_reference_date(phase),
+        higher_is_better=benchmark.higher_is_better,
+    )
+
+
+def phase_board(*, phase: Phase) -> dict:
+    """Every team of the phase with computed, published and entered points, gates, total, rank."""
+    components = list(phase.components.select_related("parent").order_by("order"))
+    bench_components = [c for c in components if c.kind == "benchmark" and c.benchmark_group]
+    top_level = [c for c in components if c.parent_id is None and c.kind != "gate"]
+    gate_components = [c for c in components if c.kind == "gate"]
+    benchmarks = phase_benchmarks(phase, {c.benchmark_group for c in bench_components})
+    references = {b.pk: benchmark_reference(b, phase) for b in benchmarks}
+    assessments = {
+        a.team_id: a
+        for a in Assessment.objects.filter(phase=phase)
+        .select_related("model", "decided_by")
+        .prefetch_related(
+            Prefetch("points", queryset=ComponentPoints.objects.select_related("component")),
+            Prefetch("gates", queryset=GateResult.objects.select_related("component")),
+        )
+    }
+    rows = []
+    for team in Team.objects.filter(pk__in=phase_team_ids(phase)).order_by("name_en"):
+        assessment = assessments.get(team.pk)
+        row = BoardRow(team, _team_model(team, assessment, phase), assessment)
+        for benchmark in benchmarks:
+            cell = _model_value(row.model, benchmark, phase)
+            reference = references[benchmark.pk]
+            if cell.value is not None and reference is not None:
+                cell.percent = ref.percent_of_reference(
+                    cell.value, reference.value, benchmark.higher_is_better
+                )
+                cell.meets = ref.meets_target(cell.percent)
+            row.values[benchmark.pk] = cell
+        for component in bench_components:
+            inputs = [
+                points_formula.BenchmarkInput(
+                    b.code,
+                    row.values[b.pk].value,
+                    references[b.pk].value if references[b.pk] else None,
+                    b.higher_is_better,
+                )
+                for b in benchmarks
+                if b.group == component.benchmark_group
+            ]
+            row.computed[component.code] = points_formula.benchmark_points(
+                component.max_points, inputs
+            )
+        if assessment is not None:
+            for p in assessment.points.all():
+                target = row.published if p.is_published_figure else row.entered
+                target[p.component.code] = p
+            row.gates = {g.component.code: g for g in assessment.gates.all()}
+        row.total = _row_total(row, top_level, components)
+        rows.append(row)
+    _rank(rows)
+    return {
+        "phase": phase,
+        "components": components,
+        "bench_components": bench_components,
+        "entered_components": [c for c in top_level if c.kind == "entered"],
+        "top_level": top_level,
+        "gate_components": gate_components,
+        "benchmarks": benchmarks,
+        "references": references,
+        "rows": rows,
+        "undecided": phase_undecided_teams(phase),
+        "formula": points_formula.FORMULA_TEXT,
+        "target_percent": ref.TARGET_PERCENT,
+    }
+
+
+def _component_points(row: BoardRow, component: ScoringComponent, components) -> Decimal | None:
+    """Entered points first, then published ones, then (for benchmarks) the computed points."""
+    chosen = row.entered.get(component.code) or row.published.get(component.code)
+    if chosen is not None:
+        return chosen.points
+    if component.kind != "benchmark":
+        return None
+    if component.benchmark_group:
+        return row.computed[component.code].points
+    children = [c for c in components if c.parent_id == component.pk]
+    values = [_component_points(row, c, components) for c in children]
+    if not children or any(v is None for v in values):
+        return None
+    return sum(values, Decimal(0))
+
+
+def _row_total(row: BoardRow, top_level, components) -> Decimal | None:
+    values = [_component_points(row, c, components) for c in top_level]
+    if not values or any(v is None for v in values):
+        return None
+    return sum(values, Decimal(0))
+
+
+def _rank(rows: list[BoardRow]) -> None:
+    """Competition ranking by total (equal totals share a rank); rows without a total have none."""
+    ranked = sorted((r for r in rows if r.total is not None), key=lambda r: -r.total)
+    for index, row in enumerate(ranked):
+        if index and row.total == ranked[index - 1].total:
+            row.rank = ranked[index - 1].rank
+        else:
+            row.rank = index + 1
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.team.name_en))
