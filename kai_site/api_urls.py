@@ -1,3 +1,61 @@
-"""URLs of the REST API (/api/v1/), its schema and documentation."""
+"""URLs of the REST API (/api/v1/), its schema and documentation, and the token page."""
 
-urlpatterns: list = []
+from django.urls import include, path, re_path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import SimpleRouter
+
+from evaluations import api as runs_api
+from leaderboard import api as public_api
+
+from . import api_tokens
+from .api_errors import api_not_found
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("phases", public_api.PhaseViewSet, basename="phase")
+router.register("teams", public_api.TeamViewSet, basename="team")
+router.register("models", public_api.ModelViewSet, basename="model")
+router.register("benchmarks", public_api.BenchmarkViewSet, basename="benchmark")
+router.register("scores", public_api.ScoreViewSet, basename="score")
+router.register("decisions", public_api.DecisionViewSet, basename="decision")
+router.register("assessments", public_api.AssessmentViewSet, basename="assessment")
+
+v1 = [
+    path(
+        "phases/<slug:slug>/leaderboard/",
+        public_api.PhaseLeaderboardView.as_view(),
+        name="phase-leaderboard",
+    ),
+    path(
+        "phases/<slug:slug>/publish/", public_api.PhasePublishView.as_view(), name="phase-publish"
+    ),
+    *router.urls,
+    path("runs/", runs_api.RunListCreateView.as_view(), name="runs"),
+    path("runs/<uuid:run_id>/", runs_api.RunDetailView.as_view(), name="run"),
+    path("runs/<uuid:run_id>/cancel/", runs_api.RunCancelView.as_view(), name="run-cancel"),
+    path("runs/<uuid:run_id>/feedback/", runs_api.RunFeedbackView.as_view(), name="run-feedback"),
+    path("runs/<uuid:run_id>/official/", runs_api.RunOfficialView.as_view(), name="run-official"),
+    path("auth/token/", api_tokens.TokenLoginView.as_view(), name="token-login"),
+    path("auth/tokens/", api_tokens.TokenListCreateView.as_view(), name="tokens-api"),
+    path("auth/tokens/<str:token_key>/", api_tokens.TokenRevokeView.as_view(), name="token-revoke"),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its script as a file, so no inline script is needed (CSP).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
+    path("tokens/", api_tokens.tokens_page, name="tokens"),
+    path("tokens/<str:token_key>/revoke/", api_tokens.token_revoke_page, name="token-revoke-page"),
+    re_path(r"^.*$", api_not_found),
+]

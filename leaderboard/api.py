@@ -1,0 +1,421 @@
+"""Public read-only API (/api/v1/): phases, teams, models, benchmarks, scores, leaderboard,
+decisions. Thin: parse, read through the visible_to QuerySets, serialize."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kai_site.api_errors import MEMBER_ERRORS, PUBLIC_ERRORS, PUBLIC_LIST_ERRORS, ApiError
+from kai_site.api_support import ConditionalGetMixin
+
+from . import assessment_services, selectors
+from . import serializers as s
+from .models import (
+    Assessment,
+    Benchmark,
+    ComponentPoints,
+    FoundationModel,
+    GateResult,
+    Phase,
+    Score,
+    Team,
+    is_evaluator,
+)
+
+TAG = "public"
+EVALUATOR_TAG = "evaluators"
+
+# ---------------------------------------------------------------- leaderboard rows
+
+
+def _rank(row) -> dict | None:
+    if row.rank is None:
+        return None
+    return {"best": row.rank.best, "worst": row.rank.worst, "label": row.rank.label}
+
+
+def leaderboard_rows_for_api(*, phase: Phase, user, filters: dict) -> dict:
+    """The phase page's leaderboard (selectors.phase_leaderboard) as plain rows for the API.
+
+    Same selector, same filters, same visibility and the same row order as the page; only the
+    shape differs. `filters` holds the validated query (language, group, mode, baselines,
+    sort, order).
+    """
+    board = selectors.phase_leaderboard(
+        phase=phase,
+        user=user,
+        filters=selectors.LeaderboardFilters(
+            language=filters.get("language", ""),
+            group=filters.get("group", ""),
+            mode=filters.get("mode", ""),
+            baselines=filters.get("baselines", True),
+            sort=filters.get("sort", ""),
+            order=filters.get("order", ""),
+        ),
+    )
+    rows = []
+    for row in board.rows:
+        cells = []
+        for benchmark in board.benchmarks:
+            cell = row.cells.get(benchmark.pk)
+            if cell is not None:
+                cells.append(
+                    {
+                        "benchmark": benchmark.code,
+                        "percent_of_reference": cell.percent,
+                        "other_scores": cell.others,
+                        "score": cell.score,
+                    }
+                )
+        rows.append(
+            {
+                "rank": _rank(row),
+                "model": row.model.slug,
+                "model_name": row.model.name,
+                "kind": row.model.kind,
+                "team": row.team.slug if row.team else None,
+                "total": row.total,
+                "average_percent": row.average_percent,
+                "cells": cells,
+            }
+        )
+    return {
+        "benchmarks": [b.code for b in board.benchmarks],
+        "sort": board.sort,
+        "order": board.order,
+        "rows": rows,
+    }
+
+
+# ---------------------------------------------------------------- filters
+
+
+class ScoreFilter(django_filters.FilterSet):
+    model = django_filters.CharFilter(field_name="model__slug", help_text="Model slug.")
+    benchmark = django_filters.CharFilter(field_name="benchmark__code", help_text="Benchmark code.")
+    phase = django_filters.CharFilter(field_name="phase__slug", help_text="Phase slug.")
+    team = django_filters.CharFilter(field_name="model__team__slug", help_text="Team slug.")
+    language = django_filters.ChoiceFilter(
+        field_name="benchmark__language", choices=Benchmark.Language.choices
+    )
+
+    class Meta:
+        model = Score
+        fields = ["model", "benchmark", "phase", "team", "language", "mode", "reporter", "is_demo"]
+
+
+class ModelFilter(django_filters.FilterSet):
+    team = django_filters.CharFilter(field_name="team__slug", help_text="Team slug.")
+
+    class Meta:
+        model = FoundationModel
+        fields = ["kind", "team", "architecture", "country", "is_demo"]
+
+
+class DecisionFilter(django_filters.FilterSet):
+    team = django_filters.CharFilter(field_name="team__slug", help_text="Team slug.")
+    phase = django_filters.CharFilter(field_name="phase__slug", help_text="Phase slug.")
+
+    class Meta:
+        model = Assessment
+        fields = ["team", "phase", "outcome"]
+
+
+# ---------------------------------------------------------------- views
+
+
+def _read_only(name: str, serializer):
+    """Schema for a read-only viewset: descriptions and error responses on both actions."""
+    return extend_schema_view(
+        list=extend_schema(
+            tags=[TAG],
+            summary=f"List {name}",
+            description=f"The {name} you may see, paginated (page, page_size up to 500), "
+            "filtered and ordered by the query parameters. Sends an ETag; answers 304 to "
+            "If-None-Match with the current one.",
+            responses={200: serializer, **PUBLIC_LIST_ERRORS},
+        ),
+        retrieve=extend_schema(
+            tags=[TAG],
+            summary=f"One of the {name}",
+            description="404 when it does not exist or is not visible to you.",
+            responses={200: serializer, **PUBLIC_ERRORS},
+        ),
+    )
+
+
+class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """Read-only, public; ETag and Cache-Control on every successful GET."""
+
+
+@_read_only("phases", s.PhaseSerializer)
+class PhaseViewSet(PublicViewSet):
+    serializer_class = s.PhaseSerializer
+    queryset = Phase.objects.all()
+    lookup_field = "slug"
+    filterset_fields = ["kind", "status", "is_demo"]
+    ordering_fields = ["order", "announcement_at", "slug"]
+    ordering = ["order"]
+
+
+@_read_only("teams", s.TeamSerializer)
+class TeamViewSet(PublicViewSet):
+    serializer_class = s.TeamSerializer
+    queryset = Team.objects.prefetch_related("partners")
+    lookup_field = "slug"
+    filterset_fields: list[str] = []
+    ordering_fields = ["name_en", "name_ko", "slug"]
+    ordering = ["name_en"]
+
+
+@_read_only("models", s.FoundationModelSerializer)
+class ModelViewSet(PublicViewSet):
+    serializer_class = s.FoundationModelSerializer
+    lookup_field = "slug"
+    filterset_class = ModelFilter
+    ordering_fields = ["name", "release_date", "total_params_b", "slug"]
+    ordering = ["kind", "name"]
+
+    def get_queryset(self):
+        # As on the model pages: a model with nothing the user may see answers 404.
+        return selectors.models_visible(user=self.request.user).select_related("team")
+
+
+@_read_only("benchmarks", s.BenchmarkSerializer)
+class BenchmarkViewSet(PublicViewSet):
+    serializer_class = s.BenchmarkSerializer
+    queryset = Benchmark.objects.all()
+    lookup_field = "code"
+    filterset_fields = ["language", "group", "metric", "is_demo"]
+    ordering_fields = ["code", "name", "language"]
+    ordering = ["language", "name"]
+
+
+@_read_only("scores with their provenance", s.ScoreSerializer)
+class ScoreViewSet(PublicViewSet):
+    serializer_class = s.ScoreSerializer
+    filterset_class = ScoreFilter
+    ordering_fields = ["value", "created_at", "id"]
+    ordering = ["benchmark__language", "benchmark__name", "-value", "id"]
+
+    def get_queryset(self):
+        return Score.objects.visible_to(self.request.user).select_related(
+            "model", "benchmark", "phase", "run"
+        )
+
+
+@_read_only("decisions with their reasons", s.DecisionSerializer)
+class DecisionViewSet(PublicViewSet):
+    serializer_class = s.DecisionSerializer
+    filterset_class = DecisionFilter
+    ordering_fields = ["decided_at", "id"]
+    ordering = ["phase__order", "team__name_en", "id"]
+
+    def get_queryset(self):
+        return (
+            Assessment.objects.visible_to(self.request.user)
+            .select_related("team", "phase", "model")
+            .prefetch_related(
+                Prefetch("points", queryset=ComponentPoints.objects.select_related("component")),
+                Prefetch("gates", queryset=GateResult.objects.select_related("component")),
+            )
+        )
+
+
+class PhaseLeaderboardView(ConditionalGetMixin, APIView):
+    """The leaderboard of a phase, with the phase page's filters."""
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Leaderboard of a phase",
+        description="The rows of the phase page's leaderboard, in its order: one row per model, "
+        "one chosen score per benchmark (the official organizer run, else the latest organizer "
+        "run, else the published score from the most authoritative reporter: independent > "
+        "other lab > self > third-party summary), with its share of the global reference. "
+        "Scores of unpublished phases appear only to their team and to evaluators.",
+        parameters=[
+            s.LeaderboardQuerySerializer,
+            OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH),
+        ],
+        responses={200: s.LeaderboardSerializer, **PUBLIC_LIST_ERRORS},
+        examples=[
+            OpenApiExample(
+                "Korean benchmarks, reasoning mode",
+                value={
+                    "phase": "first-stage",
+                    "filters": {"language": "ko", "mode": "reasoning", "baselines": True},
+                    "benchmarks": ["kmmlu"],
+                    "sort": "total",
+                    "order": "desc",
+                    "rows": [
+                        {
+                            "rank": {"best": 1, "worst": 1, "label": "1"},
+                            "model": "k-exaone",
+                            "model_name": "K-EXAONE",
+                            "kind": "team",
+                            "team": "lg-ai-research",
+                            "total": 90.2,
+                            "average_percent": 101.5,
+                            "cells": [
+                                {
+                                    "benchmark": "kmmlu",
+                                    "percent_of_reference": 101.5,
+                                    "other_scores": 0,
+                                    "score": {"value": 67.7, "reporter": "self"},
+                                }
+                            ],
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request, slug):
+        phase = get_object_or_404(Phase, slug=slug)
+        query = s.LeaderboardQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = dict(query.validated_data)
+        data = leaderboard_rows_for_api(phase=phase, user=request.user, filters=filters)
+        out = s.LeaderboardSerializer(
+            {"phase": phase.slug, "filters": filters, **data}, context={"request": request}
+        )
+        return Response(out.data)
+
+
+# ---------------------------------------------------------------- evaluators
+
+
+def _evaluator_action(action):
+    """Run an evaluator service; its errors in the API's shape (non-evaluators: 404)."""
+    try:
+        return action()
+    except assessment_services.NotAnEvaluator as exc:
+        raise Http404("Not found") from exc
+    except assessment_services.EvaluatorActionError as exc:
+        details = {key or "non_field_errors": [message] for key, message in exc.errors.items()}
+        raise ApiError(
+            message="; ".join(exc.errors.values()), code="invalid", details=details
+        ) from exc
+
+
+def _evaluators_only(request) -> None:
+    if not is_evaluator(request.user):
+        raise Http404("Not found")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=[EVALUATOR_TAG],
+        summary="List assessments (evaluators)",
+        description="Every assessment, with the private feedback. Others get 404.",
+        responses={200: s.EvaluatorAssessmentSerializer, **MEMBER_ERRORS},
+    ),
+    retrieve=extend_schema(
+        tags=[EVALUATOR_TAG],
+        summary="One assessment (evaluators)",
+        responses={200: s.EvaluatorAssessmentSerializer, **MEMBER_ERRORS},
+    ),
+    partial_update=extend_schema(
+        tags=[EVALUATOR_TAG],
+        summary="Change the outcome, reasons or private feedback (evaluators)",
+        description="Validated and audited like the evaluator form: an elimination needs "
+        "reasons in both languages, a team that failed a gate cannot advance, and once the "
+        "phase's announcement is set every team needs a decision. Points and gates are "
+        "left as they are.",
+        request=s.AssessmentChangeSerializer,
+        responses={200: s.EvaluatorAssessmentSerializer, **MEMBER_ERRORS},
+        examples=[
+            OpenApiExample(
+                "Eliminate with reasons",
+                value={
+                    "outcome": "eliminated",
+                    "reasons_ko": "독자성 기준 미충족.",
+                    "reasons_en": "Did not meet the independence gate.",
+                },
+                request_only=True,
+            )
+        ],
+    ),
+)
+class AssessmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.EvaluatorAssessmentSerializer
+    filterset_class = DecisionFilter
+    ordering_fields = ["decided_at", "updated_at", "id"]
+    ordering = ["phase__order", "team__name_en", "id"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if not getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            _evaluators_only(self.request)
+        return DecisionViewSet.get_queryset(self).select_related("decided_by")
+
+    def partial_update(self, request, *args, **kwargs):
+        assessment = self.get_object()
+        form = s.AssessmentChangeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        change = form.validated_data
+        data = assessment_services.AssessmentInput(
+            model=assessment.model,
+            outcome=change.get("outcome", assessment.outcome),
+            reasons_ko=change.get("reasons_ko", assessment.reasons_ko),
+            reasons_en=change.get("reasons_en", assessment.reasons_en),
+            private_feedback=change.get("private_feedback", assessment.private_feedback),
+            # Existing gates go in so that the gate rules are checked; points stay untouched.
+            gates={
+                g.component.code: assessment_services.GateInput(
+                    g.passed, g.evidence_ko, g.evidence_en
+                )
+                for g in assessment.gates.all()
+            },
+        )
+        _evaluator_action(
+            lambda: assessment_services.assessment_save(
+                user=request.user, phase=assessment.phase, team=assessment.team, data=data
+            )
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data)
+
+
+class PhasePublishView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[EVALUATOR_TAG],
+        summary="Publish a phase's results (evaluators)",
+        description="Sets the announcement time (now when left out); the results are public "
+        "from then on. Refused (400) while any team of the phase has no decision. Audited.",
+        parameters=[OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        request=s.PublishSerializer,
+        responses={200: s.PhaseSerializer, **MEMBER_ERRORS},
+    )
+    def post(self, request, slug):
+        _evaluators_only(request)
+        phase = get_object_or_404(Phase, slug=slug)
+        form = s.PublishSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        at = form.validated_data.get("at")
+        published = _evaluator_action(
+            lambda: assessment_services.phase_publish(user=request.user, phase=phase, at=at)
+        )
+        return Response(s.PhaseSerializer(published).data)

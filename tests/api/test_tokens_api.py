@@ -1,0 +1,87 @@
+"""API tokens: created with a password or a session, shown once, stored hashed, revocable."""
+
+import pytest
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from tests.api.conftest import token_client
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery staple"
+
+
+def test_a_member_gets_a_token_with_username_and_password_and_it_works(anon, member_a):
+    response = anon.post(
+        "/api/v1/auth/token/", {"username": "member-a", "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 201
+    token = response.json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/runs/").status_code == 200
+
+
+def test_a_wrong_password_is_refused_in_the_error_shape(anon, member_a):
+    response = anon.post(
+        "/api/v1/auth/token/", {"username": "member-a", "password": "wrong"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_credentials"
+    assert AuthToken.objects.count() == 0
+
+
+def test_someone_who_is_neither_member_nor_evaluator_gets_no_token(anon, db):
+    UserFactory(username="outsider")
+    response = anon.post(
+        "/api/v1/auth/token/", {"username": "outsider", "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 403 and AuthToken.objects.count() == 0
+
+
+def test_tokens_are_stored_hashed_and_listed_without_their_secret(member_a):
+    client, token = token_client(member_a)
+    row = AuthToken.objects.get(user=member_a)
+    assert token not in (row.digest, row.token_key) and row.digest != token
+    assert len(row.digest) == 128 and token.startswith(row.token_key)
+    listed = client.get("/api/v1/auth/tokens/").json()
+    assert listed == [{"token_key": row.token_key, "created": listed[0]["created"], "expiry": None}]
+    assert token not in client.get("/api/v1/auth/tokens/").content.decode()
+
+
+def test_a_revoked_token_is_refused(member_a):
+    client, _ = token_client(member_a)
+    other, _ = token_client(member_a)
+    key = AuthToken.objects.order_by("created").first().token_key
+    assert other.delete(f"/api/v1/auth/tokens/{key}/").status_code == 204
+    response = client.get("/api/v1/runs/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+    assert other.get("/api/v1/runs/").status_code == 200
+
+
+def test_a_user_cannot_revoke_someone_elses_token(member_a, member_b):
+    token_client(member_a)
+    client_b, _ = token_client(member_b)
+    key_a = AuthToken.objects.get(user=member_a).token_key
+    assert client_b.delete(f"/api/v1/auth/tokens/{key_a}/").status_code == 404
+    assert AuthToken.objects.filter(user=member_a).exists()
+
+
+def test_the_token_page_creates_shows_once_lists_and_revokes(client, member_a):
+    client.force_login(member_a)
+    assert client.get("/api/tokens/").status_code == 200
+    created = client.post("/api/tokens/")
+    row = AuthToken.objects.get(user=member_a)
+    html = created.content.decode()
+    assert 'id="new-token"' in html and row.token_key in html
+    listing = client.get("/api/tokens/").content.decode()
+    assert row.token_key in listing and 'id="new-token"' not in listing
+    client.post(f"/api/tokens/{row.token_key}/revoke/")
+    assert not AuthToken.objects.filter(user=member_a).exists()
+
+
+def test_the_token_page_asks_to_sign_in_and_hides_from_outsiders(client, db):
+    assert client.get("/api/tokens/").status_code == 302
+    client.force_login(UserFactory(username="outsider"))
+    assert client.get("/api/tokens/").status_code == 404
