@@ -8,7 +8,7 @@ PORT ?= 8000
 # The local site: DEBUG on, SQLite and eager tasks unless DATABASE_URL / REDIS_URL are set.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: help run test lint format admin worker bench migrations messages serve-static clean
+.PHONY: help run test lint format admin worker serve bench migrations messages clean
 
 help:
 	@echo "make run     set up and serve the site with the program data on http://$(HOST):$(PORT)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint    ruff check and format check"
 	@echo "make admin   create an evaluator account"
 	@echo "make worker  a Celery worker with beat against REDIS_URL"
+	@echo "make serve   gunicorn + worker with DEBUG off against DATABASE_URL and REDIS_URL"
 	@echo "make bench   print the benchmarks' figures"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -56,6 +57,9 @@ admin: $(STAMP)
 worker: $(STAMP)
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL (and DATABASE_URL) first: a worker needs a broker."; exit 1; }
 	.venv/bin/celery -A kai_site worker -B -Q default,scoring --loglevel=INFO --concurrency=$${CONCURRENCY:-2}
+
+serve: $(STAMP)
+	deploy/serve.sh
 
 bench: $(STAMP)
 	for f in tests/bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

@@ -203,3 +203,24 @@ class RunCategoryResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category}: {self.value:.1f}"
+
+
+class RunChunk(models.Model):
+    """One byte range of a large run, scored on its own and merged when all are done."""
+
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    start = models.PositiveBigIntegerField()
+    end = models.PositiveBigIntegerField()
+    first_line_no = models.PositiveBigIntegerField()
+    tally = models.JSONField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="chunk_unique_index_in_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} chunk {self.index}"

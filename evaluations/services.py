@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from leaderboard.audit import audit_record, score_snapshot
 from leaderboard.models import (
     Benchmark,
     FoundationModel,
@@ -30,8 +31,9 @@ from leaderboard.models import (
     team_ids_of,
 )
 
-from .models import AnswerKey, EvaluationRun, RunCategoryResult, RunResult
+from .models import AnswerKey, EvaluationRun, RunCategoryResult, RunChunk, RunResult
 from .scoring.answer_key import parse_answer_key, write_answer_key
+from .scoring.chunks import merge_chunks, plan_chunks, score_chunk
 from .scoring.engine import score_file
 from .scoring.errors import AnswerKeyError, PredictionFileError
 from .scoring.predictions import check_head, sniff_format
@@ -320,35 +322,134 @@ def run_score(*, run_id) -> None:
             message="The benchmark's answer key is missing on the server; the evaluators have been told.",
         )
         return
-    # Score a private copy, so that the file cannot change under the worker.
     source = Path(default_storage.path(run.input_file.name))
+    metric = SCORABLE_METRICS[benchmark.metric]
     try:
+        if _chunked(run):
+            plan = plan_chunks(source, target_bytes=settings.RUN_CHUNK_BYTES, fmt=run.file_format)
+            if len(plan) > 1:
+                _start_chunks(run, plan)
+                return
         result = score_file(
             predictions_path=source,
             key_path=key.full_path,
-            metric=SCORABLE_METRICS[benchmark.metric],
+            metric=metric,
             k=benchmark.pass_k,
             seed=run.seed,
             fmt=run.file_format,
             progress=_Progress(run_id),
         )
     except PredictionFileError as exc:
-        _finish_failed(
-            run_id,
-            kind=EvaluationRun.FailureKind.FILE,
-            code=exc.code,
-            message=exc.message,
-            log_line=f"line={exc.line} field={exc.field} code={exc.code}",
-        )
+        _fail_for_file(run_id, exc)
         return
     except FileNotFoundError:
-        _finish_failed(
-            run_id,
-            kind=EvaluationRun.FailureKind.SERVER,
-            code="file_missing",
-            message="The uploaded file is missing on the server; please submit it again. "
-            "This run does not count toward your quota.",
+        _fail_missing_file(run_id)
+        return
+    _save_result(run, result)
+
+
+def _fail_for_file(run_id, exc: PredictionFileError) -> None:
+    _finish_failed(
+        run_id,
+        kind=EvaluationRun.FailureKind.FILE,
+        code=exc.code,
+        message=exc.message,
+        log_line=f"line={exc.line} field={exc.field} code={exc.code}",
+    )
+
+
+def _fail_missing_file(run_id) -> None:
+    _finish_failed(
+        run_id,
+        kind=EvaluationRun.FailureKind.SERVER,
+        code="file_missing",
+        message="The uploaded file is missing on the server; please submit it again. "
+        "This run does not count toward your quota.",
+    )
+
+
+# ---------------------------------------------------------------- chunked scoring
+
+
+def _chunked(run: EvaluationRun) -> bool:
+    """Large runs are split so that several workers score them in parallel."""
+    return run.file_size > settings.RUN_CHUNK_BYTES
+
+
+def _start_chunks(run: EvaluationRun, plan) -> None:
+    """Record the chunks of this attempt and queue one task per chunk."""
+    from .tasks import score_chunk_task
+
+    with transaction.atomic():
+        RunChunk.objects.filter(run=run).delete()  # a previous attempt's chunks, if any
+        RunChunk.objects.bulk_create(
+            [
+                RunChunk(run=run, index=i, start=start, end=end, first_line_no=first)
+                for i, (start, end, first) in enumerate(plan)
+            ]
         )
+        for index in range(len(plan)):
+            transaction.on_commit(lambda index=index: score_chunk_task.delay(str(run.pk), index))
+    log.info("run state=running run=%s chunks=%d", run.pk, len(plan))
+
+
+def run_score_chunk(*, run_id, index: int) -> None:
+    """Score one chunk; the chunk that completes the set merges them and saves the result."""
+    run = EvaluationRun.objects.select_related("benchmark").filter(pk=run_id).first()
+    chunk = RunChunk.objects.filter(run_id=run_id, index=index).first()
+    if run is None or chunk is None or chunk.tally is not None:
+        return  # another delivery did it, or the attempt was replaced
+    if run.status != EvaluationRun.Status.RUNNING:
+        return
+    source = Path(default_storage.path(run.input_file.name))
+    key = AnswerKey.objects.get(benchmark=run.benchmark)
+    metric = SCORABLE_METRICS[run.benchmark.metric]
+    try:
+        tally = score_chunk(
+            predictions_path=source,
+            key_path=key.full_path,
+            metric=metric,
+            k=run.benchmark.pass_k,
+            start=chunk.start,
+            end=chunk.end,
+            first_line_no=chunk.first_line_no,
+            fmt=run.file_format,
+            record_errors=True,
+        )
+    except FileNotFoundError:
+        _fail_missing_file(run_id)
+        return
+    with transaction.atomic():
+        locked = EvaluationRun.objects.select_for_update().get(pk=run_id)
+        if locked.status != EvaluationRun.Status.RUNNING:
+            return
+        updated = RunChunk.objects.filter(pk=chunk.pk, tally__isnull=True).update(
+            tally=tally.to_dict(), done_at=timezone.now()
+        )
+        if not updated:
+            return
+        chunks = list(RunChunk.objects.filter(run_id=run_id).order_by("index"))
+        done = sum(c.tally is not None for c in chunks)
+        EvaluationRun.objects.filter(pk=run_id).update(
+            progress=min(0.99, done / len(chunks)), heartbeat_at=timezone.now()
+        )
+        if done < len(chunks):
+            return
+    _merge_chunks(run, key, [c.tally for c in chunks])
+
+
+def _merge_chunks(run: EvaluationRun, key: AnswerKey, tallies: list[dict]) -> None:
+    try:
+        result = merge_chunks(
+            tallies,
+            predictions_path=Path(default_storage.path(run.input_file.name)),
+            key_path=key.full_path,
+            metric=SCORABLE_METRICS[run.benchmark.metric],
+            k=run.benchmark.pass_k,
+            seed=run.seed,
+        )
+    except PredictionFileError as exc:
+        _fail_for_file(run.pk, exc)
         return
     _save_result(run, result)
 
@@ -389,7 +490,7 @@ def _save_result(run: EvaluationRun, result) -> None:
             ]
         )
         value = round(result.value, 3)
-        Score.objects.create(
+        score = Score.objects.create(
             model=run.model,
             benchmark=run.benchmark,
             phase=run.phase,
@@ -405,6 +506,7 @@ def _save_result(run: EvaluationRun, result) -> None:
             run=run,
             is_demo=run.is_demo,
         )
+        audit_record(run.submitted_by, "score.import", score, None, score_snapshot(score))
         EvaluationRun.objects.filter(pk=run.pk).update(
             status=EvaluationRun.Status.SUCCEEDED,
             progress=1.0,

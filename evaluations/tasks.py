@@ -49,6 +49,29 @@ def score_run_task(self, run_id: str) -> None:
         )
 
 
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=services.MAX_ATTEMPTS,
+    queue="scoring",
+)
+def score_chunk_task(self, run_id: str, index: int) -> None:
+    """Score one chunk of a large run; the last chunk to finish merges and saves the result."""
+    try:
+        services.run_score_chunk(run_id=run_id, index=index)
+    except TRANSIENT as exc:
+        close_old_connections()
+        raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+    except Exception:
+        log.exception("run=%s chunk=%s failed for the server's own reasons", run_id, index)
+        services.run_fail_for_server(
+            run_id=run_id,
+            message="Scoring failed because of a problem on the server; the evaluators have been "
+            "told. This run does not count toward your quota.",
+        )
+
+
 @shared_task(queue="default")
 def sweep_runs_task() -> dict:
     """Re-queue stuck runs; a cache lock keeps two sweeps from overlapping."""

@@ -43,7 +43,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kai_site.middleware.RequestLogMiddleware",
+    "kai_site.middleware.UploadLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kai_site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -143,6 +146,13 @@ ANSWER_KEY_ROOT = Path(env.str("ANSWER_KEY_ROOT", default=str(BASE_DIR / "var" /
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="K-AI Leaderboard <noreply@localhost>")
+# SMTP in production (with EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # Celery: with REDIS_URL, a real broker; without it, tasks run eagerly in the caller.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -164,8 +174,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # REST API (issue: REST API with an OpenAPI schema)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: its WWW-Authenticate header makes a missing credential a 401, not a 403.
         "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -173,6 +184,17 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_PAGINATION_CLASS": "kai_site.api_support.ApiPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "kai_site.api_support.AnonThrottle",
+        "kai_site.api_support.TokenOrUserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="120/min"),
+        "user": env.str("API_USER_RATE", default="600/min"),
+    },
+    "EXCEPTION_HANDLER": "kai_site.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "K-AI Leaderboard API",
@@ -183,12 +205,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_NAME_OVERRIDES": {
+        "PhaseKindEnum": "leaderboard.models.Phase.Kind",
+        "PhaseStatusEnum": "leaderboard.models.Phase.Status",
+        "ModelKindEnum": "leaderboard.models.FoundationModel.Kind",
+        "RunStatusEnum": "evaluations.models.EvaluationRun.Status",
+    },
 }
 REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
 
 # Evaluation runs
 RUN_UPLOAD_MAX_BYTES = env.int("RUN_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 RUN_DAILY_QUOTA = env.int("RUN_DAILY_QUOTA", default=10)
+# Runs larger than this are split into chunks that several workers score in parallel.
+RUN_CHUNK_BYTES = env.int("RUN_CHUNK_BYTES", default=64 * 1024 * 1024)
 RUN_STALE_SECONDS = env.int("RUN_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
 RUN_QUEUE_STALE_SECONDS = env.int("RUN_QUEUE_STALE_SECONDS", default=10 * 60)
 RUN_SWEEP_EVERY_SECONDS = env.int("RUN_SWEEP_EVERY_SECONDS", default=60)
@@ -199,18 +232,30 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Room for multipart headers and the form's other fields around an upload at the limit.
+UPLOAD_OVERHEAD_BYTES = 1024 * 1024
 
+# Structured logs (one JSON object a line) in production; plain lines while developing.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "kai_site.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "loggers": {
+        # Our request log replaces Django's own lines for the dev server and gunicorn.
+        "django.server": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

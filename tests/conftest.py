@@ -4,6 +4,8 @@ from django.core.cache import cache
 from leaderboard.services import evaluator_group_ensure, program_load
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
+pytest_plugins = ["tests.workers"]
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():

@@ -230,16 +230,30 @@ def _checked_records(
     progress: ProgressCallback | None,
 ) -> Iterator[tuple[int, str, PredictionValue]]:
     """iter_predictions plus duplicate / unknown id checks against the key, in line order."""
+    return _checked_ids(
+        iter_predictions(
+            predictions_path,
+            metric=metric,
+            max_line_bytes=max_line_bytes,
+            fmt=fmt,
+            k=k,
+            max_file_bytes=max_file_bytes,
+            progress=progress,
+        ),
+        known_ids=known_ids,
+        watched_duplicates=watched_duplicates,
+    )
+
+
+def _checked_ids(
+    records: Iterator[tuple[int, str, PredictionValue]],
+    *,
+    known_ids: Container[str],
+    watched_duplicates: Container[str] | None,
+) -> Iterator[tuple[int, str, PredictionValue]]:
+    """Duplicate / unknown id checks against the key over ``(line_no, id, value)`` records."""
     first_line: dict[str, int] = {}
-    for line_no, ident, value in iter_predictions(
-        predictions_path,
-        metric=metric,
-        max_line_bytes=max_line_bytes,
-        fmt=fmt,
-        k=k,
-        max_file_bytes=max_file_bytes,
-        progress=progress,
-    ):
+    for line_no, ident, value in records:
         if watched_duplicates is None or ident in watched_duplicates:
             previous = first_line.setdefault(ident, line_no)
             if previous != line_no:
@@ -309,15 +323,23 @@ def score_file_reference(
             n, c = value
             tally.value_counts[pass_at_k(n, c, k)] += 1
             continue
-        if metric == "accuracy":
-            normalized = normalize_choice(value, n_choices)
-            valid = normalized is not None
-        else:
-            normalized = normalize_exact(value)
-            valid = normalized != ""
+        valid, correct = _item_outcome(metric, value, answer, n_choices)
         tally.invalid += not valid
-        tally.correct += valid and normalized == answer
+        tally.correct += correct
     return _build_result(tallies, metric=metric, k=k, seed=seed, resamples=resamples)
+
+
+def _item_outcome(
+    metric: str, value: str, answer: str | None, n_choices: int | None
+) -> tuple[bool, bool]:
+    """(valid, correct) of one prediction text for accuracy / exact_match."""
+    if metric == "accuracy":
+        normalized = normalize_choice(value, n_choices)
+        valid = normalized is not None
+    else:
+        normalized = normalize_exact(value)
+        valid = normalized != ""
+    return valid, valid and normalized == answer
 
 
 def _check_key_metric(stored: str, requested: str) -> None:
@@ -476,15 +498,21 @@ def _read_records(
     return records
 
 
-def _blocks_of_lines(path: Path, offset: int, max_line_bytes: int) -> Iterator[bytes]:
-    """Read the file from ``offset`` in blocks of whole lines (cut after a newline byte)."""
+def _blocks_of_lines(
+    path: Path, offset: int, max_line_bytes: int, end: int | None = None
+) -> Iterator[bytes]:
+    """Read the file from ``offset`` (to ``end``) in blocks of whole lines (cut after ``\\n``)."""
     carry = b""
     with open(path, "rb") as handle:
         handle.seek(offset)
+        remaining = None if end is None else end - offset
         while True:
-            chunk = handle.read(_BLOCK_BYTES)
+            size = _BLOCK_BYTES if remaining is None else min(_BLOCK_BYTES, remaining)
+            chunk = handle.read(size) if size > 0 else b""
             if not chunk:
                 break
+            if remaining is not None:
+                remaining -= len(chunk)
             data = carry + chunk if carry else chunk
             cut = data.rfind(b"\n") + 1
             if cut == 0:
@@ -546,9 +574,9 @@ def _id_problems(records: pl.DataFrame, key_path: str | os.PathLike[str]) -> _Ne
     return _NeedsCarefulPass(unknown=set(unknown.to_list()), duplicates=set(duplicated.to_list()))
 
 
-def _fast_tallies(
-    records: pl.DataFrame, key_path: str | os.PathLike[str], *, metric: str, k: int | None
-) -> dict[str, _Tally]:
+def _match_records(
+    records: pl.DataFrame, key_path: str | os.PathLike[str], *, metric: str
+) -> tuple[list[str], list[int], pl.DataFrame]:
     """Match records to key items with one streaming hash join and tally by category.
 
     The join runs on a 64-bit hash of the id and carries only small integer payloads
@@ -608,19 +636,14 @@ def _fast_tallies(
         or matched.get_column("ki").n_unique() != matched.height
     ):
         raise _id_problems(records, key_path)
-    tallies = {
-        name: _Tally(items=count) for name, count in zip(categories, items_per_code, strict=True)
-    }
+    return categories, items_per_code, matched
+
+
+def _grouped_counts(matched: pl.DataFrame, *, metric: str) -> pl.DataFrame:
+    """Per category code: (code, n, c, count) rows for pass_at_k, else (code, answered,
+    invalid, correct)."""
     if metric == "pass_at_k":
-        grouped = matched.group_by("code", "n", "c").len()
-        for code, n, c, count in grouped.iter_rows():
-            tally = tallies[categories[code]]
-            tally.answered += count
-            tally.value_counts[pass_at_k(n, c, k)] += count
-        for tally in tallies.values():
-            if tally.items > tally.answered:
-                tally.value_counts[0.0] += tally.items - tally.answered
-        return tallies
+        return matched.group_by("code", "n", "c").len()
     if metric == "accuracy":
         valid = pl.col("letter_index").is_not_null() & (
             pl.col("n_choices").is_null() | (pl.col("letter_index") < pl.col("n_choices"))
@@ -629,11 +652,31 @@ def _fast_tallies(
     else:
         valid = pl.col("normalized") != ""
         correct = pl.col("normalized") == pl.col("answer")
-    grouped = matched.group_by("code").agg(
+    return matched.group_by("code").agg(
         pl.len().alias("answered"),
         (~valid.fill_null(False)).sum().alias("invalid"),
         correct.fill_null(False).sum().alias("correct"),
     )
+
+
+def _fast_tallies(
+    records: pl.DataFrame, key_path: str | os.PathLike[str], *, metric: str, k: int | None
+) -> dict[str, _Tally]:
+    """Tally matched records by category (see :func:`_match_records`)."""
+    categories, items_per_code, matched = _match_records(records, key_path, metric=metric)
+    tallies = {
+        name: _Tally(items=count) for name, count in zip(categories, items_per_code, strict=True)
+    }
+    grouped = _grouped_counts(matched, metric=metric)
+    if metric == "pass_at_k":
+        for code, n, c, count in grouped.iter_rows():
+            tally = tallies[categories[code]]
+            tally.answered += count
+            tally.value_counts[pass_at_k(n, c, k)] += count
+        for tally in tallies.values():
+            if tally.items > tally.answered:
+                tally.value_counts[0.0] += tally.items - tally.answered
+        return tallies
     for code, answered, invalid, correct_count in grouped.iter_rows():
         tally = tallies[categories[code]]
         tally.answered, tally.invalid, tally.correct = answered, invalid, correct_count

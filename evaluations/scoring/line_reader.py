@@ -18,13 +18,15 @@ BLANK_CHARACTERS = " \t\r"
 
 
 def iter_file_lines(
-    handle: BinaryIO, max_line_bytes: int
+    handle: BinaryIO, max_line_bytes: int, *, first_line_no: int = 1
 ) -> Iterator[tuple[int, bytes | None, int]]:
     """Yield ``(line_no, content, bytes_read)``; ``content`` is None for a line over the limit.
 
     After yielding an over-long line the iterator stops: the caller is expected to report it.
+    ``first_line_no`` > 1 reads a file from the middle (the handle positioned at the start of
+    that line): numbering continues from there and no byte order mark is expected.
     """
-    line_no = 0
+    line_no = first_line_no - 1
     bytes_read = 0
     while True:
         limit = max_line_bytes + 2 + (len(UTF8_BOM) if line_no == 0 else 0)

@@ -421,6 +421,16 @@ def _check_metric(metric: str, k: int | None) -> None:
         raise ValueError(f"k must be at least 1 for pass_at_k, got {k}")
 
 
+def line_too_long_error(line_no: int, max_line_bytes: int) -> PredictionFileError:
+    """The error for a line longer than ``max_line_bytes``."""
+    return _file_error(
+        "line_too_long",
+        f"Line {line_no} is longer than {max_line_bytes:,} bytes; put one prediction "
+        "on each line and keep predictions short.",
+        line_no,
+    )
+
+
 def check_file_size(path: str | os.PathLike[str], max_file_bytes: int | None) -> int:
     """Return the file size, raising file_too_large above ``max_file_bytes``."""
     size = os.path.getsize(path)
@@ -457,12 +467,7 @@ def iter_predictions(
     with open(path, "rb") as handle:
         for line_no, content, bytes_read in iter_file_lines(handle, max_line_bytes):
             if content is None:
-                raise _file_error(
-                    "line_too_long",
-                    f"Line {line_no} is longer than {max_line_bytes:,} bytes; put one prediction "
-                    "on each line and keep predictions short.",
-                    line_no,
-                )
+                raise line_too_long_error(line_no, max_line_bytes)
             text = decode_line(content, line_no)
             if is_blank(text):
                 continue

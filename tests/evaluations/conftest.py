@@ -66,3 +66,23 @@ def model_b(team_b):
 
 def expected_percent(correct, n=ITEMS):
     return Decimal(correct * 100) / n
+
+
+@pytest.fixture
+def big_benchmark(tmp_path):
+    """A benchmark big enough that scoring takes a noticeable moment."""
+    items = 400_000
+    key = tmp_path / "big-key.jsonl"
+    with key.open("w", encoding="utf-8") as fh:
+        for i in range(items):
+            fh.write(
+                json.dumps({"id": f"q{i}", "answer": "ABCD"[i % 4], "category": f"c{i % 45}"})
+                + "\n"
+            )
+    bench = BenchmarkFactory(code="big-mc", name="Big MC", metric="accuracy", item_count=None)
+    answer_key_import(benchmark=bench, path=key)
+    lines = b"".join(
+        b'{"id":"q%d","prediction":"%s"}\n' % (i, b"ABCD"[(i * 3) % 4 : (i * 3) % 4 + 1])
+        for i in range(items)
+    )
+    return bench, lines

@@ -1,0 +1,48 @@
+"""Operational endpoints."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache() -> None:
+    cache.set("kai:healthz", "1", timeout=10)
+    if cache.get("kai:healthz") != "1":
+        raise RuntimeError("cache did not return what was written")
+
+
+def _check_broker() -> None:
+    if not settings.REDIS_URL:
+        return  # eager mode: there is no broker to check
+    from kai_site.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+@never_cache
+def healthz(request):
+    """200 when the database, the cache and the broker answer; 503 naming what does not."""
+    checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+        except Exception as exc:  # report every failure, never a traceback
+            results[name] = f"error: {type(exc).__name__}"
+        else:
+            results[name] = "ok"
+    healthy = all(v == "ok" for v in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
+    )
