@@ -68,8 +68,10 @@ class NewTokenSerializer(TokenSerializer):
 
 
 class CredentialsSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"})
+    # The same limits as the user model and the sign-in form: longer input never reaches the
+    # database (PostgreSQL refuses over-long values where SQLite would not).
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, style={"input_type": "password"})
 
 
 def _new_token_response(user) -> Response:

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import healthz
+from .views import healthz, language_switch
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # A plain link switches the language (no form, so pages need no CSRF token).
+    path("i18n/switch/", language_switch, name="language_switch"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("kai_site.api_urls")),

@@ -46,3 +46,28 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503
     )
+
+
+def language_switch(request):
+    """Remember the chosen language in a cookie and go back: a plain link, no form or token."""
+    from django.conf import settings as conf
+    from django.http import HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    language = request.GET.get("language", "")
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language in dict(conf.LANGUAGES):
+        response.set_cookie(
+            conf.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=conf.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    return response

@@ -232,7 +232,9 @@ def phase_detail(request, slug):
         gen=gen,
         index=index,
     )
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return HttpResponse(html)
 
 
 def phase_decisions(request, slug):

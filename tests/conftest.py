@@ -50,3 +50,11 @@ def member_a(team_a):
 @pytest.fixture
 def member_b(team_b):
     return MembershipFactory(team=team_b, user=UserFactory(username="member-b")).user
+
+
+@pytest.fixture
+def client():
+    """A test client that reads the site in English unless a test asks for Korean."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")

@@ -7,6 +7,8 @@ schemathesis' pytest plugin, whose lazy fixture loader does not work with pytest
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
@@ -38,7 +40,13 @@ def api_schema(settings, world):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "1000000/min", "user": "1000000/min"},
     }
-    return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    # Requests go through the real WSGI handler: keep it from closing the test's database
+    # connection after a request, as Django's own test client does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/schema/", application)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def fuzz(schema, headers: dict) -> list[str]:

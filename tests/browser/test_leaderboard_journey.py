@@ -132,7 +132,7 @@ def journey(page, site, watcher, width):
     settle(page)
     assert page.locator("div.chart[data-chart-src='chart-comparison-data']").count() == 1
     yield "compare", 1
-    page.locator(".lang-switch button[value=en]").click()
+    page.locator(".lang-switch [data-lang=en]").click()
     settle(page)
     assert page.locator("html").get_attribute("lang") == "en"
     yield "compare-english", 1

@@ -40,13 +40,13 @@ def test_the_team_model_and_phase_pages_render_in_both_languages(client, program
 
 
 def test_the_language_switch_changes_the_page_language(client, program):
-    response = client.post(
-        reverse("set_language"), {"language": "en", "next": "/teams/upstage/"}, follow=True
+    response = client.get(
+        reverse("language_switch"), {"language": "en", "next": "/teams/upstage/"}, follow=True
     )
     html = response.content.decode()
     assert '<html lang="en">' in html and "Flitto" in html and "Multilingual data" in html
-    response = client.post(
-        reverse("set_language"), {"language": "ko", "next": "/teams/upstage/"}, follow=True
+    response = client.get(
+        reverse("language_switch"), {"language": "ko", "next": "/teams/upstage/"}, follow=True
     )
     html = response.content.decode()
     assert '<html lang="ko">' in html and "플리토" in html and "다국어 데이터" in html
@@ -68,6 +68,13 @@ def test_a_figure_that_is_not_public_is_shown_as_not_published(client, program):
         reverse("leaderboard:model", args=["gpt-4o-2024-05-13"]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert html.count("not published") >= 3
+
+
+def test_the_language_switch_refuses_to_redirect_off_site(client):
+    response = client.get(
+        reverse("language_switch"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_an_unknown_team_answers_404(client, program):
