@@ -5,8 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+# Signed-in areas and the API stay out of search engines; the public record is in the sitemap.
+ROBOTS_DISALLOW = ("/accounts/", "/admin/", "/api/", "/evaluate/", "/runs/", "/team/")
 
 
 def _check_database() -> None:
@@ -71,3 +76,11 @@ def language_switch(request):
             httponly=True,
         )
     return response
+
+
+@require_GET
+def robots_txt(request):
+    """robots.txt: keep crawlers to the public pages and point them at the sitemap."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

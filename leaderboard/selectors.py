@@ -46,9 +46,12 @@ def phase_list(*, include_demo: bool = False) -> list[Phase]:
     return list(phases if include_demo else phases.filter(is_demo=False))
 
 
-def current_phase() -> Phase | None:
-    """The phase the program is in: one under way, else the next upcoming, else the last one."""
-    phases = phase_list()
+def current_phase(phases: list[Phase] | None = None) -> Phase | None:
+    """The phase the program is in: one under way, else the next upcoming, else the last one.
+
+    `phases` are the program's (non-demo) phases in order, when the caller has them already.
+    """
+    phases = phase_list() if phases is None else phases
     for wanted in (
         (Phase.Status.EVALUATING, Phase.Status.DECIDING),
         (Phase.Status.UPCOMING,),

@@ -3,8 +3,8 @@
 import csv
 import re
 
+from django.contrib.messages import get_messages
 from django.http import Http404, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -15,7 +15,25 @@ from .cache import cached_fragment, generation, phase_index
 from .models import Benchmark, Phase
 from .reference import TARGET_PERCENT
 
-CSRF_PLACEHOLDER = "kai-csrf-placeholder-3c1f"
+
+def shared_page(request, name: str, *, parts: tuple, render_page, gen=None, index=None):
+    """The page as anonymous visitors share it, from the fragment cache; others get it rendered.
+
+    The key carries the full path (so every query string is its own page), the language, the
+    generation and the set of published phases. Signed-in users, and a visitor with a message
+    waiting, always get a fresh render: their page is their own.
+    """
+    if request.user.is_authenticated or len(get_messages(request)):
+        return HttpResponse(render_page())
+    html = cached_fragment(
+        name,
+        user=request.user,
+        parts=(*parts, request.get_full_path()),
+        render=render_page,
+        gen=gen,
+        index=index,
+    )
+    return HttpResponse(html)
 
 
 def chart_labels() -> dict[str, str]:
@@ -102,25 +120,29 @@ def _headline_chart(request, reference_slug):
 
 
 def home(request):
-    phase = selectors.current_phase()
-    first_published = next((p for p in reversed(selectors.phase_list()) if p.is_published()), None)
-    ref = selectors.LeaderboardFilters.from_query(request.GET).ref
-    chart, baselines, reference, uses_demo = _headline_chart(request, ref)
-    context = {
-        "phases": selectors.phase_list(),
-        "demo_phases": [p for p in selectors.phase_list(include_demo=True) if p.is_demo],
-        "current_phase": phase,
-        "decided_phase": first_published,
-        "decisions": selectors.decision_rows(phase=first_published, user=request.user)
-        if first_published
-        else [],
-        "headline": chart,
-        "baselines": baselines,
-        "reference": reference,
-        "ref": ref,
-        "headline_uses_demo": uses_demo,
-    }
-    return render(request, "leaderboard/home.html", context)
+    def render_page():
+        phases = selectors.phase_list(include_demo=True)
+        real = [p for p in phases if not p.is_demo]
+        first_published = next((p for p in reversed(real) if p.is_published()), None)
+        ref = selectors.LeaderboardFilters.from_query(request.GET).ref
+        chart, baselines, reference, uses_demo = _headline_chart(request, ref)
+        context = {
+            "phases": real,
+            "demo_phases": [p for p in phases if p.is_demo],
+            "current_phase": selectors.current_phase(real),
+            "decided_phase": first_published,
+            "decisions": selectors.decision_rows(phase=first_published, user=request.user)
+            if first_published
+            else [],
+            "headline": chart,
+            "baselines": baselines,
+            "reference": reference,
+            "ref": ref,
+            "headline_uses_demo": uses_demo,
+        }
+        return render_to_string("leaderboard/home.html", context, request=request)
+
+    return shared_page(request, "home-page", parts=(), render_page=render_page)
 
 
 def _leaderboard_charts(board):
@@ -216,25 +238,16 @@ def phase_detail(request, slug):
             render=render_content,
         )
         context = {"phase": get_phase(), "content_html": content_html}
-        if not request.user.is_authenticated:
-            # Anonymous visitors share the whole page: the CSRF token of the language switch
-            # is a placeholder here, filled in per request below.
-            context["csrf_token"] = CSRF_PLACEHOLDER
         return render_to_string("leaderboard/phase.html", context, request=request)
 
-    if request.user.is_authenticated:
-        return HttpResponse(render_page())
-    html = cached_fragment(
+    return shared_page(
+        request,
         "phase-page",
-        user=request.user,
-        parts=(phase_pk, filters.cache_key(), request.get_full_path()),
-        render=render_page,
+        parts=(phase_pk, filters.cache_key()),
+        render_page=render_page,
         gen=gen,
         index=index,
     )
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    return HttpResponse(html)
 
 
 def phase_decisions(request, slug):

@@ -8,6 +8,7 @@ from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
 LINK = re.compile(r'(?:href|src|action|data-[a-z-]*url)="([^"]+)"')
+SITEMAP_LOC = re.compile(r"<loc>https?://[^/<]+(/[^<]*)</loc>")
 NEVER = ("/admin/", "/i18n/", "/static/", "/accounts/logout/", "/media/")
 
 
@@ -24,7 +25,11 @@ def crawl(client, starts, limit=600) -> dict[str, bytes]:
         seen[url] = body
         if response.status_code in (301, 302) and response.get("Location", "").startswith("/"):
             queue.append(response["Location"])
-        if "html" not in response.get("Content-Type", ""):
+        content_type = response.get("Content-Type", "")
+        if "xml" in content_type:  # the sitemap: its locations are absolute addresses
+            queue.extend(html.unescape(loc) for loc in SITEMAP_LOC.findall(body.decode()))
+            continue
+        if "html" not in content_type:
             continue
         for link in LINK.findall(body.decode(errors="replace")):
             link = html.unescape(link)

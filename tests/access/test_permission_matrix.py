@@ -16,7 +16,9 @@ SIGNED_IN = OK | SIGN_IN
 
 # Expected status per URL name; the samples point at team B's private things where there are any.
 EXPECTED = {
-    "healthz": None,  # operational; answers 200 or 503 depending on the services, never private
+    "healthz": None,
+    "robots": OK,
+    "sitemap": OK,  # operational; answers 200 or 503 depending on the services, never private
     "login": OK,
     "logout": POST_ONLY,
     "password_change": SIGNED_IN,

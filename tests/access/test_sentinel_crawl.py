@@ -50,10 +50,11 @@ def signed_in(user):
 @pytest.mark.parametrize("who", ["anonymous", "member_a"])
 def test_no_private_string_of_team_b_is_reachable(world, who):
     user = world.get(who)
-    starts = ["/", "/team/", "/transparency/", "/runs/", *enumerated_urls(world)]
+    starts = ["/sitemap.xml", "/", "/team/", "/transparency/", "/runs/", *enumerated_urls(world)]
     pages = crawl(signed_in(user), starts)
     assert len(pages) > 40
     assert reverse("transparency:entries_json") in pages
+    assert "/robots.txt" in pages and f"/phases/{world['published'].slug}/decisions/" in pages
     assert not leaks(pages, SENTINELS)
 
 
@@ -111,5 +112,5 @@ def test_results_appear_at_the_announcement_time_and_nothing_private_does(world)
         transparency = anonymous.get(reverse("transparency:entries_json")).content.decode()
         assert PUBLIC_REASON in after
         assert PUBLIC_REASON in transparency  # the published decision is on the audit record
-        pages = crawl(anonymous, ["/", phase_url, "/transparency/"])
+        pages = crawl(anonymous, ["/sitemap.xml", "/", phase_url, "/transparency/"])
         assert not leaks(pages | {"after": after.encode()}, private)

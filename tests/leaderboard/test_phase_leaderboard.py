@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from leaderboard import cache as lb_cache
 from leaderboard import selectors
-from leaderboard.models import Benchmark, Reporter
+from leaderboard.models import Benchmark, Phase, Reporter
 from tests.factories import (
     AssessmentFactory,
     BaselineFactory,
@@ -283,3 +283,32 @@ def test_every_page_draws_its_charts_from_json_script(client, program):
 def test_the_ping_view_answers_ok(client):
     response = client.get(reverse("leaderboard:ping"))
     assert response.content == b"ok" and response["Content-Type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize("path", ["/", "/phases/first-stage/"])
+def test_anonymous_visitors_share_a_cached_page_that_a_change_refreshes(client, program, path):
+    first = client.get(path).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(path).content.decode()
+    assert again == first
+    assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
+    # a Korean reader gets the Korean page, not the English one from the cache
+    assert '<html lang="ko">' in client.get(path, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    # any write to what the page shows makes the cached page stale at once
+    phase = Phase.objects.get(slug="first-stage")
+    phase.name_en = "First stage (renamed for the test)"
+    phase.save()
+    assert "renamed for the test" in client.get(path).content.decode()
+
+
+def test_a_visitor_with_a_message_waiting_gets_it_and_does_not_share_it(client, program):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import Client, RequestFactory
+
+    client.get("/")  # the shared page is in the cache now
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode([Message(constants.INFO, "note-for-you-4e1")])
+    assert "note-for-you-4e1" in client.get("/").content.decode()
+    assert "note-for-you-4e1" not in Client().get("/").content.decode()

@@ -6,6 +6,7 @@ from decimal import Decimal
 from urllib.parse import urldefrag
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from leaderboard.models import Assessment, Benchmark, Reporter
@@ -123,3 +124,59 @@ def test_a_team_member_sees_its_own_unannounced_scores_and_others_do_not(
     assert SENTINEL_VALUE in client.get(url).content.decode()
     client.force_login(member_b)
     assert SENTINEL_VALUE not in client.get(url).content.decode()
+
+
+def _sitemap_paths(client) -> set[str]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    return set(re.findall(r"<loc>https?://[^/<]+(/[^<]*)</loc>", response.content.decode()))
+
+
+def test_the_sitemap_lists_the_public_record_and_nothing_unannounced(client, sentinel, evaluator):
+    phase, model, _ = sentinel
+    paths = _sitemap_paths(client)
+    assert {
+        "/",
+        "/phases/first-stage/",
+        "/phases/first-stage/decisions/",
+        "/teams/team-a/",
+    } <= paths
+    assert "/models/k-exaone-236b-a23b/" in paths and "/benchmarks/kmmlu/" in paths
+    # the unannounced phase's page exists (its schedule is public), its decisions do not yet
+    assert f"/phases/{phase.slug}/" in paths
+    assert f"/phases/{phase.slug}/decisions/" not in paths
+    assert f"/models/{model.slug}/" not in paths
+    body = client.get("/sitemap.xml").content.decode()
+    assert SENTINEL_MODEL not in body and model.slug not in body
+    # every listed page answers the public
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    # the sitemap is the public one whoever asks
+    client.force_login(evaluator)
+    assert _sitemap_paths(client) == paths
+    client.logout()
+    # from the announcement time on, the decisions and the model are listed, with no write
+    with time_machine.travel(phase.announcement_at + timedelta(seconds=1)):
+        later = _sitemap_paths(client)
+    assert f"/phases/{phase.slug}/decisions/" in later and f"/models/{model.slug}/" in later
+
+
+def test_the_sitemap_leaves_out_the_synthetic_demo_pack(client, program):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    paths = _sitemap_paths(client)
+    assert not any("demo" in path for path in paths), sorted(paths)
+    assert client.get("/benchmarks/").content.decode().count("DEMO") > 0  # the pack is there
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_areas(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    for area in ("/team/", "/evaluate/", "/runs/", "/accounts/", "/admin/"):
+        assert f"Disallow: {area}" in text
