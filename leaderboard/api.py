@@ -24,6 +24,7 @@ from kai_site.api_support import ConditionalGetMixin
 
 from . import assessment_services, selectors
 from . import serializers as s
+from .cache import cached_value, generation, phase_index
 from .models import (
     Assessment,
     Benchmark,
@@ -286,15 +287,34 @@ class PhaseLeaderboardView(ConditionalGetMixin, APIView):
         ],
     )
     def get(self, request, slug):
-        phase = get_object_or_404(Phase, slug=slug)
+        gen = generation()
+        index = phase_index(gen)
+        if slug not in index:  # answered from the cache, as the phase page does
+            raise Http404("No such phase")
         query = s.LeaderboardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = dict(query.validated_data)
-        data = leaderboard_rows_for_api(phase=phase, user=request.user, filters=filters)
-        out = s.LeaderboardSerializer(
-            {"phase": phase.slug, "filters": filters, **data}, context={"request": request}
+        phase_pk = index[slug][0]
+
+        def compute():
+            phase = get_object_or_404(Phase, pk=phase_pk)
+            data = leaderboard_rows_for_api(phase=phase, user=request.user, filters=filters)
+            out = s.LeaderboardSerializer(
+                {"phase": phase.slug, "filters": filters, **data}, context={"request": request}
+            )
+            return dict(out.data)
+
+        # The same cache and generation key as the page: any change to a score, an assessment
+        # or a publication, and any announcement time passing, gives a new key.
+        body = cached_value(
+            "api-leaderboard",
+            user=request.user,
+            parts=(phase_pk, repr(sorted(filters.items()))),
+            compute=compute,
+            gen=gen,
+            index=index,
         )
-        return Response(out.data)
+        return Response(body)
 
 
 # ---------------------------------------------------------------- evaluators

@@ -85,14 +85,19 @@ def fragment_key(name: str, *, user, parts: tuple = (), gen=None, index=None) ->
     return "kai:fragment:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_fragment(name: str, *, user, parts: tuple, render, gen=None, index=None) -> str:
-    """The cached fragment, rendered by `render()` on a miss."""
+def cached_value(name: str, *, user, parts: tuple, compute, gen=None, index=None):
+    """The cached value (any picklable value), computed by `compute()` on a miss."""
     key = fragment_key(name, user=user, parts=parts, gen=gen, index=index)
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, FRAGMENT_TIMEOUT)
-    return html
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FRAGMENT_TIMEOUT)
+    return value
+
+
+def cached_fragment(name: str, *, user, parts: tuple, render, gen=None, index=None) -> str:
+    """The cached fragment of HTML, rendered by `render()` on a miss."""
+    return cached_value(name, user=user, parts=parts, compute=render, gen=gen, index=index)
 
 
 def connect_signals() -> None:

@@ -4,8 +4,6 @@ from decimal import Decimal
 
 import pytest
 
-from leaderboard.models import Score
-
 pytestmark = pytest.mark.django_db
 
 
@@ -83,7 +81,9 @@ def test_a_conditional_get_with_the_current_etag_answers_304(anon, world):
 
 def test_after_a_score_changes_the_same_conditional_get_answers_200_with_a_new_etag(anon, world):
     etag = anon.get("/api/v1/phases/published/leaderboard/")["ETag"]
-    Score.objects.filter(pk=world["scores"]["a_kmmlu"].pk).update(value=Decimal("61.2"))
+    score = world["scores"]["a_kmmlu"]
+    score.value = Decimal("61.2")
+    score.save()  # as every change of the site is made: the save makes cached answers stale
     response = anon.get("/api/v1/phases/published/leaderboard/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and response["ETag"] != etag
     assert "61.2" in response.content.decode()
@@ -93,3 +93,20 @@ def test_answers_to_a_signed_in_client_are_private(client_a, world):
     response = client_a.get("/api/v1/scores/")
     assert response["Cache-Control"] == "private, no-cache"
     assert "Authorization" in response["Vary"]
+
+
+def test_the_leaderboard_answer_is_cached_per_viewer_and_filter(anon, client_a, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = "/api/v1/phases/hidden/leaderboard/"
+    public = anon.get(url).json()
+    with CaptureQueriesContext(connection) as queries:
+        assert anon.get(url).json() == public
+    assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
+    # team A's own unpublished scores: its answer is its own, not the cached public one
+    own = client_a.get(url).json()
+    assert own != public and "model-a" in {row["model"] for row in own["rows"]}
+    assert anon.get(url).json() == public
+    # another filter is another answer
+    assert anon.get(url + "?baselines=false").json()["filters"]["baselines"] is False
