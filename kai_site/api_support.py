@@ -64,7 +64,8 @@ class ConditionalGetMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != status.HTTP_200_OK:
             return response
-        response.render()
+        if hasattr(response, "render"):
+            response.render()  # a DRF Response; an HttpResponse of cached JSON is rendered
         etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
         response["ETag"] = etag
         anonymous = not (request.user and request.user.is_authenticated)

@@ -3,9 +3,11 @@ decisions. Thin: parse, read through the visible_to QuerySets, serialize."""
 
 from __future__ import annotations
 
+import json
+
 import django_filters
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -16,6 +18,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -296,25 +299,28 @@ class PhaseLeaderboardView(ConditionalGetMixin, APIView):
         filters = dict(query.validated_data)
         phase_pk = index[slug][0]
 
-        def compute():
+        def compute() -> bytes:
             phase = get_object_or_404(Phase, pk=phase_pk)
             data = leaderboard_rows_for_api(phase=phase, user=request.user, filters=filters)
             out = s.LeaderboardSerializer(
                 {"phase": phase.slug, "filters": filters, **data}, context={"request": request}
             )
-            return dict(out.data)
+            return JSONRenderer().render(out.data)
 
-        # The same cache and generation key as the page: any change to a score, an assessment
-        # or a publication, and any announcement time passing, gives a new key.
+        # The rendered JSON under the same cache and generation key as the page: any change to
+        # a score, an assessment or a publication, and any announcement time passing, gives a
+        # new key. Kept rendered, since encoding the rows cost more than everything else.
         body = cached_value(
-            "api-leaderboard",
+            "api-leaderboard-json",
             user=request.user,
             parts=(phase_pk, repr(sorted(filters.items()))),
             compute=compute,
             gen=gen,
             index=index,
         )
-        return Response(body)
+        if isinstance(request.accepted_renderer, JSONRenderer):
+            return HttpResponse(body, content_type="application/json")
+        return Response(json.loads(body))  # the browsable API renders the same answer
 
 
 # ---------------------------------------------------------------- evaluators

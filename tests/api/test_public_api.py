@@ -110,3 +110,13 @@ def test_the_leaderboard_answer_is_cached_per_viewer_and_filter(anon, client_a, 
     assert anon.get(url).json() == public
     # another filter is another answer
     assert anon.get(url + "?baselines=false").json()["filters"]["baselines"] is False
+
+
+def test_the_cached_leaderboard_answer_is_json_for_scripts_and_html_for_a_browser(anon, world):
+    url = "/api/v1/phases/published/leaderboard/"
+    scripted = anon.get(url)
+    assert scripted["Content-Type"] == "application/json"
+    browsed = anon.get(url, HTTP_ACCEPT="text/html")
+    assert browsed["Content-Type"].startswith("text/html")
+    assert "model-a" in browsed.content.decode()  # the same rows, in the browsable API
+    assert anon.get(url).content == scripted.content

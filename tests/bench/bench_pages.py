@@ -13,12 +13,22 @@ temporary STATIC_ROOT (whitenoise's compressed manifest storage). Then it starts
   plain-text ``/ping`` view on the same server in the same run, their ratio (target >= 0.5),
   and the p99 latency of each.
 
+Then the load figures, on the production stack when PostgreSQL and Redis answer (DATABASE_URL
+and REDIS_URL, else the addresses `.ci/run` uses): ``deploy/serve.sh`` (what ``make serve``
+runs: migrate, collectstatic, load_program, a Celery worker with beat, gunicorn with 2 workers)
+against a throwaway database ``<name>_bench`` on that server and Redis database 15, checked
+with ``/healthz`` (database, cache and broker) before the load. wrk at 64 connections for 30 s
+each against the leaderboard page, the leaderboard API and ``/ping``: zero errors required;
+requests per second and p99 latency, each also as a ratio to ``/ping``. Without PostgreSQL and
+Redis the load runs on the SQLite server above, and says so.
+
 No timed assertion: figures are printed, and the exit status is 1 only when a step fails.
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import shutil
@@ -145,12 +155,15 @@ def wrk(url: str, connections: int = 32, seconds: int = 10) -> tuple[float, str]
 
 
 API = "/api/v1/phases/first-stage/leaderboard/"
+DEFAULT_DATABASE_URL = "postgres://kai@127.0.0.1:5432/kai"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-def load_test(base: str) -> None:
+def load_test(base: str, stack: str) -> None:
     """64 connections for 30 s against the page, the API and the plain view: zero errors."""
-    print("load with gunicorn (2 workers), wrk 64 connections, 30 s each, zero errors required:")
-    wrk(base + API, connections=64, seconds=5)  # warm-up
+    print(f"load on {stack}, wrk 64 connections, 30 s each, zero errors required:")
+    wrk(base + PAGE, connections=64, seconds=5)  # warm-up: every worker fills its caches
+    wrk(base + API, connections=64, seconds=5)
     plain_rps, plain_p99 = wrk(base + PLAIN, connections=64, seconds=30)
     for path in (PAGE, API):
         rps, p99 = wrk(base + path, connections=64, seconds=30)
@@ -161,9 +174,143 @@ def load_test(base: str) -> None:
     print(f"  {PLAIN:<40} {plain_rps:9.1f} req/s  p99 {plain_p99}")
 
 
+def production_services():
+    """(database URL, Redis URL) of a reachable PostgreSQL and Redis, or None with the reason."""
+    import psycopg
+    import redis
+
+    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        return None, f"DATABASE_URL is not PostgreSQL ({database_url.split(':', 1)[0]})"
+    try:
+        psycopg.connect(database_url, connect_timeout=3).close()
+        redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
+    except Exception as exc:  # any failure means: no production stack here
+        return None, f"PostgreSQL or Redis does not answer ({exc.__class__.__name__})"
+    return (database_url, redis_url), ""
+
+
+class ProductionStack:
+    """deploy/serve.sh against a throwaway database and Redis database 15."""
+
+    def __init__(self, database_url: str, redis_url: str, tmp: Path):
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(database_url)
+        self.dbname = (parts.path.lstrip("/") or "kai") + "_bench"
+        self.admin_url = urlunsplit(parts._replace(path="/postgres"))
+        self.database_url = urlunsplit(parts._replace(path="/" + self.dbname))
+        self.redis_url = urlunsplit(urlsplit(redis_url)._replace(path="/15"))
+        self.tmp = tmp
+        self.process = None
+
+    def _sql(self, statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(statement)
+
+    def _flush_redis(self) -> None:
+        import redis
+
+        redis.Redis.from_url(self.redis_url).flushdb()
+
+    def start(self) -> str:
+        self._sql(f'DROP DATABASE IF EXISTS "{self.dbname}" WITH (FORCE)')
+        self._sql(f'CREATE DATABASE "{self.dbname}"')
+        self._flush_redis()
+        port = free_port()
+        env = dict(os.environ)
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        env.update(
+            DATABASE_URL=self.database_url,
+            REDIS_URL=self.redis_url,
+            SECRET_KEY="bench-only-secret-key-" + os.urandom(8).hex(),
+            GUNICORN_BIND=f"127.0.0.1:{port}",
+            GUNICORN_WORKERS="2",
+            GUNICORN_LOG_LEVEL="warning",
+            LOG_LEVEL="WARNING",
+            CONCURRENCY="1",
+            API_ANON_RATE="100000000/min",
+        )
+        log = open(self.tmp / "serve.log", "wb")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(
+            [str(ROOT / "deploy" / "serve.sh")],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base + PLAIN, self.process, seconds=180)
+        health = json.loads(fetch(base + "/healthz")[0])
+        if health.get("status") != "ok":
+            raise RuntimeError(f"/healthz: {health}")
+        return base
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        try:
+            self._sql(f'DROP DATABASE IF EXISTS "{self.dbname}" WITH (FORCE)')
+            self._flush_redis()
+        except Exception as exc:  # cleanup must not hide the figures
+            print(f"  (cleanup: {exc})")
+
+
+def production_load_test(tmp: Path) -> bool:
+    """The load figures on the production stack; False when PostgreSQL or Redis is missing."""
+    services, reason = production_services()
+    if services is None:
+        print(f"production stack not available: {reason}; the load runs on the SQLite server")
+        return False
+    stack = ProductionStack(*services, tmp)
+    try:
+        print(
+            "starting the production stack: deploy/serve.sh (gunicorn 2 workers, Celery "
+            "worker with beat, PostgreSQL, Redis) …",
+            flush=True,
+        )
+        base = stack.start()
+        print("  /healthz: database, cache and broker ok")
+        load_test(
+            base, "the production stack (gunicorn 2 workers + Celery worker, PostgreSQL, Redis)"
+        )
+    finally:
+        stack.stop()
+    return True
+
+
 def latency_ms(text: str) -> float:
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def start_sqlite_server(env, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(Path(PY).with_name("gunicorn")),
+            "kai_site.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_until_up(f"http://127.0.0.1:{port}{PLAIN}", server)
+    return server
 
 
 def main() -> int:
@@ -181,23 +328,7 @@ def main() -> int:
         manage(env, "collectstatic", "--no-input")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [
-                str(Path(PY).with_name("gunicorn")),
-                "kai_site.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_until_up(base + PLAIN, server)
+        server = start_sqlite_server(env, port)
         fetch(base + PAGE)  # warm each worker's fragment cache a little
         transfer_size(base)
         wrk(base + PAGE)  # warm-up run: both workers fill their caches
@@ -209,7 +340,11 @@ def main() -> int:
         print(f"  {PLAIN:<24} {plain_rps:9.1f} req/s  p99 {plain_p99}")
         verdict = "ok" if ratio >= RATIO_TARGET else "UNDER TARGET"
         print(f"  ratio {ratio:.2f} (target >= {RATIO_TARGET}): {verdict}")
-        load_test(base)
+        server.send_signal(signal.SIGTERM)  # the SQLite server is not needed any more
+        server.wait(timeout=15)
+        if not production_load_test(tmp):
+            server = start_sqlite_server(env, port)
+            load_test(base, "the SQLite server (gunicorn 2 workers, no Celery worker)")
         return 0
     finally:
         if server is not None and server.poll() is None:
