@@ -27,7 +27,7 @@ from kai_site.api_support import ConditionalGetMixin
 
 from . import assessment_services, selectors
 from . import serializers as s
-from .cache import cached_value, generation, phase_index
+from .cache import cached_value, current_state
 from .models import (
     Assessment,
     Benchmark,
@@ -290,8 +290,7 @@ class PhaseLeaderboardView(ConditionalGetMixin, APIView):
         ],
     )
     def get(self, request, slug):
-        gen = generation()
-        index = phase_index(gen)
+        gen, index = current_state()
         if slug not in index:  # answered from the cache, as the phase page does
             raise Http404("No such phase")
         query = s.LeaderboardQuerySerializer(data=request.query_params)

@@ -49,21 +49,38 @@ def visibility_class(user) -> str:
     return "public"
 
 
-def phase_index(gen: int | None = None) -> dict[str, tuple[int, object]]:
-    """{slug: (pk, announcement_at)} of every phase, cached for the current generation."""
+PHASE_INDEX_KEY = "kai:phase-index"
+
+
+def _phase_index_from_database() -> dict[str, tuple[int, object]]:
     from .models import Phase
 
-    key = f"kai:phase-index:{gen or generation()}"
-    index = cache.get(key)
-    if index is None:
-        index = {
-            slug: (pk, announcement_at)
-            for pk, slug, announcement_at in Phase.objects.values_list(
-                "pk", "slug", "announcement_at"
-            )
-        }
-        cache.set(key, index, FRAGMENT_TIMEOUT)
-    return index
+    return {
+        slug: (pk, announcement_at)
+        for pk, slug, announcement_at in Phase.objects.values_list("pk", "slug", "announcement_at")
+    }
+
+
+def current_state() -> tuple[int, dict[str, tuple[int, object]]]:
+    """(generation, phase index) in one cache round trip.
+
+    The index is stored with the generation it was built for; when that is not the current
+    generation (something changed since), it is rebuilt from the database.
+    """
+    values = cache.get_many([GENERATION_KEY, PHASE_INDEX_KEY])
+    gen = values.get(GENERATION_KEY)
+    gen = generation() if gen is None else int(gen)
+    stored = values.get(PHASE_INDEX_KEY)
+    if stored is not None and stored[0] == gen:
+        return gen, stored[1]
+    index = _phase_index_from_database()
+    cache.set(PHASE_INDEX_KEY, (gen, index), FRAGMENT_TIMEOUT)
+    return gen, index
+
+
+def phase_index() -> dict[str, tuple[int, object]]:
+    """{slug: (pk, announcement_at)} of every phase, cached for the current generation."""
+    return current_state()[1]
 
 
 def published_phase_ids(now=None, index=None) -> list[int]:
@@ -75,8 +92,8 @@ def published_phase_ids(now=None, index=None) -> list[int]:
 
 def fragment_key(name: str, *, user, parts: tuple = (), gen=None, index=None) -> str:
     """A cache key for one fragment as this user sees it now."""
-    gen = gen or generation()
-    index = phase_index(gen) if index is None else index
+    if gen is None or index is None:
+        gen, index = current_state()
     published = ",".join(str(pk) for pk in published_phase_ids(index=index))
     raw = "|".join(
         [name, str(gen), get_language() or "", visibility_class(user), published]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import charts, selectors
-from .cache import cached_fragment, generation, phase_index
+from .cache import cached_fragment, current_state
 from .models import Benchmark, Phase
 from .reference import TARGET_PERCENT
 
@@ -197,8 +197,7 @@ def _leaderboard_charts(board):
 
 
 def phase_detail(request, slug):
-    gen = generation()
-    index = phase_index(gen)
+    gen, index = current_state()
     if slug not in index:  # answered from the cache: a cached page costs no query
         raise Http404("No such phase")
     filters = selectors.LeaderboardFilters.from_query(request.GET)

@@ -312,3 +312,11 @@ def test_a_visitor_with_a_message_waiting_gets_it_and_does_not_share_it(client, 
     client.cookies["messages"] = storage._encode([Message(constants.INFO, "note-for-you-4e1")])
     assert "note-for-you-4e1" in client.get("/").content.decode()
     assert "note-for-you-4e1" not in Client().get("/").content.decode()
+
+
+def test_the_phase_index_read_with_the_generation_is_rebuilt_after_a_change(db):
+    gen, index = lb_cache.current_state()
+    assert lb_cache.current_state() == (gen, index)  # served from the cache
+    PhaseFactory(slug="added-later")  # the save bumps the generation
+    new_gen, new_index = lb_cache.current_state()
+    assert new_gen == gen + 1 and "added-later" in new_index and "added-later" not in index
