@@ -4,6 +4,7 @@ page at /api/tokens/ where a signed-in team member or evaluator manages them."""
 from __future__ import annotations
 
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
@@ -88,7 +89,7 @@ NEW_TOKEN_EXAMPLE = OpenApiExample(
         "token": "2f1c0f3a…(64 hex characters)",
         "token_key": "2f1c0f3a9b8e7d6",
         "created": "2026-01-15T10:00:00+09:00",
-        "expiry": None,
+        "expiry": "2026-04-15T10:00:00+09:00",
     },
     response_only=True,
     status_codes=["201"],
@@ -200,7 +201,11 @@ def tokens_page(request):
     new_token = None
     if request.method == "POST":
         _, new_token = token_create(user=request.user)
-    context = {"tokens": list(token_list(user=request.user)), "new_token": new_token}
+    context = {
+        "tokens": list(token_list(user=request.user)),
+        "new_token": new_token,
+        "ttl_days": settings.API_TOKEN_TTL_DAYS,
+    }
     return render(request, "api/tokens.html", context)
 
 

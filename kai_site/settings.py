@@ -1,5 +1,6 @@
 """Settings read from the environment (django-environ); see the README's configuration table."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -216,7 +217,12 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "evaluations.models.EvaluationRun.Status",
     },
 }
-REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
+# API tokens expire (a leaked token in a team's CI stops working on its own); 0 = never.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS) if API_TOKEN_TTL_DAYS > 0 else None,
+    "AUTO_REFRESH": False,
+}
 
 # Evaluation runs
 RUN_UPLOAD_MAX_BYTES = env.int("RUN_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)

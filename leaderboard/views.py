@@ -61,6 +61,7 @@ def chart_labels() -> dict[str, str]:
         "total_params": _("Total parameters (B)"),
         "active_params": _("Active parameters (B)"),
         "not_published": _("not published"),
+        # xgettext:no-python-format
         "interval": _("95% interval"),
         "no_interval": _("no interval"),
         "no_data": _("No data to show."),
@@ -72,6 +73,7 @@ def chart_labels() -> dict[str, str]:
             "Highest average: {model}, {percent} of the global reference with {params}B parameters."
         ),
         "summary_params_unknown": _("Parameters not published: {models}."),
+        # xgettext:no-python-format
         "summary_interval": _("{with_interval} of {total} scores have a 95% interval."),
         "summary_interval_widest": _("Widest: {model} on {benchmark}, {low} to {high}."),
         "summary_phase": _("{phase}: {items}."),

@@ -45,7 +45,9 @@ def test_tokens_are_stored_hashed_and_listed_without_their_secret(member_a):
     assert token not in (row.digest, row.token_key) and row.digest != token
     assert len(row.digest) == 128 and token.startswith(row.token_key)
     listed = client.get("/api/v1/auth/tokens/").json()
-    assert listed == [{"token_key": row.token_key, "created": listed[0]["created"], "expiry": None}]
+    assert listed == [
+        {"token_key": row.token_key, "created": listed[0]["created"], "expiry": listed[0]["expiry"]}
+    ]
     assert token not in client.get("/api/v1/auth/tokens/").content.decode()
 
 
@@ -85,3 +87,22 @@ def test_the_token_page_asks_to_sign_in_and_hides_from_outsiders(client, db):
     assert client.get("/api/tokens/").status_code == 302
     client.force_login(UserFactory(username="outsider"))
     assert client.get("/api/tokens/").status_code == 404
+
+
+def test_a_token_expires_after_the_configured_days_and_is_then_refused(member_a, settings):
+    from datetime import timedelta
+
+    import time_machine
+
+    client, _ = token_client(member_a)
+    row = AuthToken.objects.get(user=member_a)
+    days = settings.API_TOKEN_TTL_DAYS
+    assert days == 90
+    assert abs(row.expiry - row.created - timedelta(days=days)) < timedelta(seconds=1)
+    with time_machine.travel(row.expiry - timedelta(minutes=1)):
+        assert client.get("/api/v1/runs/").status_code == 200
+    with time_machine.travel(row.expiry + timedelta(minutes=1)):
+        response = client.get("/api/v1/runs/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+    assert not AuthToken.objects.filter(user=member_a).exists()  # an expired token is removed
