@@ -26,6 +26,7 @@ from .models import (
     Score,
     ScoringComponent,
     Team,
+    TeamMembership,
     TeamPartner,
 )
 from .sources import citation_link
@@ -377,4 +378,18 @@ def evaluator_create(*, username: str, email: str, password: str):
     user.set_password(password)
     user.save()
     user.groups.add(evaluator_group_ensure())
+    return user
+
+
+def team_member_create(*, team_slug: str, username: str, email: str, password: str, role: str):
+    """A user in a team (created, or updated if the name exists); not staff, not an evaluator."""
+    from django.contrib.auth import get_user_model
+
+    team = Team.objects.get(slug=team_slug)
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(username=username, defaults={"email": email})
+    user.email = email or user.email
+    user.set_password(password)
+    user.save()
+    TeamMembership.objects.update_or_create(user=user, team=team, defaults={"role": role})
     return user

@@ -1,6 +1,7 @@
 """Sign in, lockout after repeated failures, password change and reset."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 
@@ -58,3 +59,51 @@ def test_password_change_and_reset_work_in_the_site_style(client, member_a):
     client.post(reverse("password_reset"), {"email": member_a.email})
     assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
     assert "K-AI Leaderboard" in mail.outbox[0].subject
+
+
+def test_create_team_member_makes_an_account_that_sees_its_own_team(client, team_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "create_team_member",
+        team="team-a",
+        username="me",
+        password="a long pass phrase 7",
+        stdout=out,
+    )
+    assert "'me' is a member of team-a" in out.getvalue()
+    user = User.objects.get(username="me")
+    assert not user.is_staff and list(
+        user.team_memberships.values_list("team__slug", flat=True)
+    ) == ["team-a"]
+    response = client.post(
+        reverse("login"), {"username": "me", "password": "a long pass phrase 7"}, follow=True
+    )
+    assert response.context["user"].username == "me"
+    assert client.get("/team/")["Location"] == "/team/team-a/"  # on to team A's dashboard
+
+
+def test_create_team_member_refuses_an_unknown_team_and_a_weak_password(team_a):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No team with the slug 'nope'; known teams: team-a"):
+        call_command("create_team_member", team="nope", username="x", password="a long pass 7")
+    with pytest.raises(CommandError, match="too common|too short"):
+        call_command("create_team_member", team="team-a", username="x", password="password")
+    assert not User.objects.filter(username="x").exists()
+
+
+def test_create_evaluator_makes_a_staff_account_in_the_evaluators_group(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from leaderboard.models import is_evaluator
+
+    call_command(
+        "create_evaluator", username="judge", password="a long pass phrase 7", stdout=StringIO()
+    )
+    assert is_evaluator(User.objects.get(username="judge"))
