@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from leaderboard.feeds import DecisionsFeed
 from leaderboard.sitemaps import SITEMAPS
 
 from .views import healthz, language_switch, robots_txt
@@ -10,6 +11,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feeds/decisions.<str:lang>.atom", DecisionsFeed(), name="feed_decisions"),
     path("admin/", admin.site.urls),
     # A plain link switches the language (no form, so pages need no CSRF token).
     path("i18n/switch/", language_switch, name="language_switch"),

@@ -18,7 +18,8 @@ SIGNED_IN = OK | SIGN_IN
 EXPECTED = {
     "healthz": None,
     "robots": OK,
-    "sitemap": OK,  # operational; answers 200 or 503 depending on the services, never private
+    "sitemap": OK,
+    "feed_decisions": OK,  # operational; answers 200 or 503 depending on the services, never private
     "login": OK,
     "logout": POST_ONLY,
     "password_change": SIGNED_IN,
@@ -73,6 +74,7 @@ def samples(world):
         "phase": world["phase"].slug,
         "code": world["benchmark"].code,
         "run_id": str(world["run_b"].pk),
+        "lang": "en",
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user) + "x",
     }

@@ -22,11 +22,19 @@ PUBLIC_REASON = "PUBLIC-REASON-EN-2b7d"
 def enumerated_urls(world):
     """Every URL pattern filled with each sample: both teams, both phases, both runs."""
     variants = [
-        {"team": t, "phase": p, "slug": s, "run_id": str(r.pk), "code": world["benchmark"].code}
+        {
+            "team": t,
+            "phase": p,
+            "slug": s,
+            "run_id": str(r.pk),
+            "code": world["benchmark"].code,
+            "lang": lang,
+        }
         for t in ("team-a", "team-b")
         for p in (world["phase"].slug, world["published"].slug)
         for s in (world["phase"].slug, world["published"].slug, "team-b", "model-b")
         for r in (world["run_a"], world["run_b"])
+        for lang in ("ko", "en")
     ]
     urls = set()
     for route, _name in patterns():
@@ -55,6 +63,7 @@ def test_no_private_string_of_team_b_is_reachable(world, who):
     assert len(pages) > 40
     assert reverse("transparency:entries_json") in pages
     assert "/robots.txt" in pages and f"/phases/{world['published'].slug}/decisions/" in pages
+    assert "/feeds/decisions.en.atom" in pages and "/feeds/decisions.ko.atom" in pages
     assert not leaks(pages, SENTINELS)
 
 

@@ -180,3 +180,28 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_area
     assert "Sitemap: http://testserver/sitemap.xml" in text
     for area in ("/team/", "/evaluate/", "/runs/", "/accounts/", "/admin/"):
         assert f"Disallow: {area}" in text
+
+
+def test_the_decisions_feed_publishes_each_decision_at_its_announcement_time(client, sentinel):
+    phase, _, _ = sentinel
+    response = client.get("/feeds/decisions.en.atom")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = response.content.decode()
+    assert feed.count("<entry>") == 5 and "First stage · Naver Cloud: Eliminated" in feed
+    assert "/phases/first-stage/decisions/#decision-naver-cloud" in feed
+    assert SENTINEL_REASON not in feed and SENTINEL_MODEL not in feed
+    with time_machine.travel(phase.announcement_at + timedelta(seconds=1)):
+        later = client.get("/feeds/decisions.en.atom").content.decode()
+    assert later.count("<entry>") == 6 and SENTINEL_REASON in later
+
+
+def test_the_korean_feed_gives_the_korean_reasons_and_other_languages_answer_404(client, program):
+    feed = client.get("/feeds/decisions.ko.atom").content.decode()
+    assert 'xml:lang="ko"' in feed and "K-AI 리더보드: 결정" in feed and "탈락" in feed
+    assert client.get("/feeds/decisions.fr.atom").status_code == 404
+
+
+def test_the_decisions_page_links_its_feed_and_anchors_each_team(client, program):
+    html = client.get("/phases/first-stage/decisions/").content.decode()
+    assert 'href="/feeds/decisions.en.atom"' in html and 'id="decision-upstage"' in html
