@@ -1,9 +1,6 @@
-import getpass
+from django.core.management.base import BaseCommand
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
-
+from leaderboard.management.passwords import password_for
 from leaderboard.services import evaluator_create
 
 
@@ -18,13 +15,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username, email, password, **options):
-        if not password:
-            password = getpass.getpass(f"Password for {username}: ")
-            if password != getpass.getpass("Password (again): "):
-                raise CommandError("The two passwords differ; nothing was changed.")
-        try:
-            validate_password(password)
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+        password = password_for(username, password)
         user = evaluator_create(username=username, email=email, password=password)
         self.stdout.write(f"Evaluator {user.username!r} is ready; sign in at /accounts/login/.")

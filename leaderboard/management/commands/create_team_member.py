@@ -1,9 +1,6 @@
-import getpass
-
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from leaderboard.management.passwords import password_for
 from leaderboard.models import Team, TeamMembership
 from leaderboard.services import team_member_create
 
@@ -29,14 +26,7 @@ class Command(BaseCommand):
         if not Team.objects.filter(slug=team).exists():
             known = ", ".join(Team.objects.order_by("slug").values_list("slug", flat=True))
             raise CommandError(f"No team with the slug {team!r}; known teams: {known or 'none'}.")
-        if not password:
-            password = getpass.getpass(f"Password for {username}: ")
-            if password != getpass.getpass("Password (again): "):
-                raise CommandError("The two passwords differ; nothing was changed.")
-        try:
-            validate_password(password)
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+        password = password_for(username, password)
         user = team_member_create(
             team_slug=team, username=username, email=email, password=password, role=role
         )
