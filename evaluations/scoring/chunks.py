@@ -48,7 +48,6 @@ import polars as pl
 from .answer_key import load_answer_key, stored_key_metric
 from .engine import (
     _JSON_PATTERNS,
-    _PYTHON_LEFTOVER_LIMIT,
     DEFAULT_RESAMPLES,
     ScoreResult,
     _blocks_of_lines,
@@ -63,7 +62,7 @@ from .engine import (
     _key_categories,
     _match_records,
     _NeedsCarefulPass,
-    _parse_leftovers,
+    _parse_unmatched_lines,
     _record_schema,
     _Tally,
 )
@@ -392,21 +391,19 @@ def _fast_chunk(
         raise _NeedsCarefulPass() from exc
     if leftovers:
         rest = pl.concat(leftovers, how="vertical")
-        if not is_counts and layout is None and rest.height > _PYTHON_LEFTOVER_LIMIT:
-            groups = rest.select(line.str.extract_groups(_JSON_PATTERNS["prediction"][1]))
-            groups = groups.unnest("line")
-            hit = groups.get_column("prediction").is_not_null()
-            parts.append(
-                groups.filter(hit)
-                .with_columns(pl.coalesce("id_text", "id_number").alias("id"))
-                .select(casts)
-            )
-            rest = rest.filter(~hit)
         has_bom = False
         if tally.start == 0:
             with open(path, "rb") as handle:
                 has_bom = handle.read(len(UTF8_BOM)) == UTF8_BOM
-        parts.append(_parse_leftovers(rest, metric=metric, k=k, layout=layout, has_bom=has_bom))
+        parts += _parse_unmatched_lines(
+            rest,
+            casts=casts,
+            is_counts=is_counts,
+            metric=metric,
+            k=k,
+            layout=layout,
+            has_bom=has_bom,
+        )
     records = pl.concat(parts, how="vertical") if parts else None
     if records is None or records.height == 0:
         return

@@ -474,19 +474,17 @@ def _read_records(
             .select("row", "line")
             .collect(engine="streaming")
         )
-        if not is_counts and layout is None and rest.height > _PYTHON_LEFTOVER_LIMIT:
-            groups = rest.select(line.str.extract_groups(_JSON_PATTERNS["prediction"][1]))
-            groups = groups.unnest("line")
-            hit = groups.get_column("prediction").is_not_null()
-            parts.append(
-                groups.filter(hit)
-                .with_columns(pl.coalesce("id_text", "id_number").alias("id"))
-                .select(casts)
-            )
-            rest = rest.filter(~hit)
         with open(path, "rb") as handle:
             has_bom = handle.read(len(UTF8_BOM)) == UTF8_BOM
-        parts.append(_parse_leftovers(rest, metric=metric, k=k, layout=layout, has_bom=has_bom))
+        parts += _parse_unmatched_lines(
+            rest,
+            casts=casts,
+            is_counts=is_counts,
+            metric=metric,
+            k=k,
+            layout=layout,
+            has_bom=has_bom,
+        )
     records = pl.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
     if records.height == 0:
         raise _NeedsCarefulPass()
@@ -524,6 +522,34 @@ def _blocks_of_lines(
             yield data[:cut] if carry else data
     if carry:
         yield carry
+
+
+def _parse_unmatched_lines(
+    rest: pl.DataFrame,
+    *,
+    casts,
+    is_counts: bool,
+    metric: str,
+    k: int | None,
+    layout: CsvLayout | None,
+    has_bom: bool,
+) -> list[pl.DataFrame]:
+    """Records of the lines the fast regex did not match: first a looser regex over JSON
+    predictions (when there are many such lines, e.g. keys in another order), then the careful
+    path's own parser for whatever is still left."""
+    parts = []
+    if not is_counts and layout is None and rest.height > _PYTHON_LEFTOVER_LIMIT:
+        groups = rest.select(pl.col("line").str.extract_groups(_JSON_PATTERNS["prediction"][1]))
+        groups = groups.unnest("line")
+        hit = groups.get_column("prediction").is_not_null()
+        parts.append(
+            groups.filter(hit)
+            .with_columns(pl.coalesce("id_text", "id_number").alias("id"))
+            .select(casts)
+        )
+        rest = rest.filter(~hit)
+    parts.append(_parse_leftovers(rest, metric=metric, k=k, layout=layout, has_bom=has_bom))
+    return parts
 
 
 def _parse_leftovers(
