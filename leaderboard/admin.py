@@ -9,6 +9,7 @@ from .models import (
     GateResult,
     Phase,
     PhaseComponentAverage,
+    PhaseParticipant,
     Score,
     ScoringComponent,
     Team,
@@ -39,13 +40,20 @@ class PhaseComponentAverageInline(admin.TabularInline):
     extra = 0
 
 
+class PhaseParticipantInline(admin.TabularInline):
+    model = PhaseParticipant
+    extra = 0
+    autocomplete_fields = ("team",)
+    raw_id_fields = ("model",)
+
+
 @admin.register(Phase)
 class PhaseAdmin(admin.ModelAdmin):
     list_display = ("name_en", "name_ko", "kind", "order", "status", "announcement_at")
     list_filter = ("kind", "status")
     search_fields = ("name_en", "name_ko", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
-    inlines = [ScoringComponentInline, PhaseComponentAverageInline]
+    inlines = [PhaseParticipantInline, ScoringComponentInline, PhaseComponentAverageInline]
 
 
 @admin.register(ScoringComponent)

@@ -79,6 +79,7 @@ class Phase(Bilingual):
     class Kind(models.TextChoices):
         FIRST_STAGE = "first_stage", _("First stage")
         REVIVAL = "revival", _("Revival round")
+        SECOND_STAGE = "second_stage", _("Second stage")
         FINAL = "final", _("Final")
 
     class Status(models.TextChoices):
@@ -86,6 +87,7 @@ class Phase(Bilingual):
         EVALUATING = "evaluating", _("Evaluation under way")
         DECIDING = "deciding", _("Decisions being made")
         CONCLUDED = "concluded", _("Concluded")
+        NOT_SCHEDULED = "not_scheduled", _("Not scheduled")
         NOT_PUBLISHED = "not_published", _("Status not published")
 
     slug = models.SlugField(unique=True)
@@ -96,6 +98,23 @@ class Phase(Bilingual):
     period_en = models.CharField(_("period as published (English)"), max_length=200, blank=True)
     evaluation_starts = models.DateField(null=True, blank=True)
     evaluation_ends = models.DateField(null=True, blank=True)
+    submission_opens = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("Team members may submit runs from this moment on. Empty: not open."),
+    )
+    submission_closes = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("Team members may submit runs until this moment. Empty: not open."),
+    )
+    participants = models.ManyToManyField(
+        "Team",
+        through="PhaseParticipant",
+        related_name="phases_entered",
+        blank=True,
+        help_text=_("The teams entered in this phase."),
+    )
     announcement_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -120,6 +139,12 @@ class Phase(Bilingual):
                 | Q(evaluation_ends__isnull=True)
                 | Q(evaluation_ends__gte=F("evaluation_starts")),
                 name="phase_window_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(submission_opens__isnull=True)
+                | Q(submission_closes__isnull=True)
+                | Q(submission_closes__gt=F("submission_opens")),
+                name="phase_submission_closes_after_it_opens",
             ),
         ]
 
@@ -245,6 +270,31 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
+
+
+class PhaseParticipant(models.Model):
+    """A team entered in a phase (data from the program, editable by evaluators)."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="participations")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="participations")
+    model = models.ForeignKey(
+        "FoundationModel",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        help_text=_("The model the team entered in this phase, where known."),
+    )
+    source = models.TextField(blank=True, help_text=_("Where the entry is published."))
+
+    class Meta:
+        ordering = ["phase__order", "team__name_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "team"], name="participant_once_per_phase"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} in {self.phase}"
 
 
 class FoundationModelQuerySet(models.QuerySet):

@@ -22,6 +22,7 @@ from .models import (
     Mode,
     Phase,
     PhaseComponentAverage,
+    PhaseParticipant,
     Reporter,
     Score,
     ScoringComponent,
@@ -287,6 +288,14 @@ def program_load(*, data_dir: Path = PROGRAM_DATA_DIR) -> LoadReport:
                 report,
                 "assessments",
             )
+            # Every team assessed in a phase took part in it.
+            _upsert(
+                PhaseParticipant,
+                {"phase": phase, "team": teams[item["team"]]},
+                {"model": models_by_slug[item["model"]], "source": item["source"]},
+                report,
+                "participants",
+            )
             for code, points in item["points"].items():
                 component = components[(phase_slug, code)]
                 _upsert(
@@ -338,6 +347,7 @@ EVALUATOR_PERMISSIONS = {
         "componentpoints",
         "gateresult",
         "phasecomponentaverage",
+        "phaseparticipant",
         "auditentry",
     ],
 }
