@@ -23,8 +23,8 @@ DEMO_SKILLS = {
     "k-exaone-236b-a23b": 0.80,
     "ax-k1-519b-a33b": 0.76,
     "solar-open-100b": 0.74,
-    "naver-cloud-first-stage": 0.70,
-    "nc-ai-first-stage": 0.58,
+    "hyperclovax-seed-think-32b": 0.70,
+    "vaetki-100b-a10b": 0.58,
     "deepseek-r1": 0.75,
     "qwen3-235b-a22b-thinking-2507": 0.78,
 }

@@ -215,6 +215,8 @@ SPECTACULAR_SETTINGS = {
         "PhaseStatusEnum": "leaderboard.models.Phase.Status",
         "ModelKindEnum": "leaderboard.models.FoundationModel.Kind",
         "RunStatusEnum": "evaluations.models.EvaluationRun.Status",
+        "ScoreModeEnum": "leaderboard.models.ScoreMode",
+        "RunModeEnum": "leaderboard.models.Mode",
     },
 }
 # API tokens expire (a leaked token in a team's CI stops working on its own); 0 = never.

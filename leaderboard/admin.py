@@ -5,10 +5,13 @@ from .models import (
     AuditEntry,
     Benchmark,
     ComponentPoints,
+    ConversionRule,
     FoundationModel,
     GateResult,
+    IndependenceRecord,
     Phase,
-    PhaseComponentAverage,
+    PhaseEvent,
+    PhaseFigure,
     PhaseParticipant,
     Score,
     ScoringComponent,
@@ -35,8 +38,13 @@ class ScoringComponentInline(admin.TabularInline):
     )
 
 
-class PhaseComponentAverageInline(admin.TabularInline):
-    model = PhaseComponentAverage
+class PhaseFigureInline(admin.TabularInline):
+    model = PhaseFigure
+    extra = 0
+
+
+class PhaseEventInline(admin.TabularInline):
+    model = PhaseEvent
     extra = 0
 
 
@@ -53,7 +61,12 @@ class PhaseAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status")
     search_fields = ("name_en", "name_ko", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
-    inlines = [PhaseParticipantInline, ScoringComponentInline, PhaseComponentAverageInline]
+    inlines = [
+        PhaseParticipantInline,
+        ScoringComponentInline,
+        PhaseFigureInline,
+        PhaseEventInline,
+    ]
 
 
 @admin.register(ScoringComponent)
@@ -61,6 +74,12 @@ class ScoringComponentAdmin(admin.ModelAdmin):
     list_display = ("name_en", "phase", "code", "kind", "parent", "max_points")
     list_filter = ("phase", "kind")
     search_fields = ("name_en", "name_ko", "code")
+
+
+@admin.register(ConversionRule)
+class ConversionRuleAdmin(admin.ModelAdmin):
+    list_display = ("component", "raw_name_en", "raw_max", "benchmark", "reliability")
+    list_select_related = ("component", "component__phase")
 
 
 class TeamPartnerInline(admin.TabularInline):
@@ -109,6 +128,12 @@ class ScoreInline(admin.TabularInline):
     autocomplete_fields = ("benchmark",)
 
 
+class IndependenceRecordInline(admin.StackedInline):
+    model = IndependenceRecord
+    fk_name = "model"
+    extra = 0
+
+
 @admin.register(FoundationModel)
 class FoundationModelAdmin(admin.ModelAdmin):
     list_display = (
@@ -126,7 +151,7 @@ class FoundationModelAdmin(admin.ModelAdmin):
     list_filter = ("kind", "architecture", "country", "trained_from_scratch", "is_demo")
     search_fields = ("name", "slug", "organization")
     prepopulated_fields = {"slug": ("name",)}
-    inlines = [ScoreInline]
+    inlines = [ScoreInline, IndependenceRecordInline]
 
 
 @admin.register(Benchmark)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -65,6 +67,32 @@ def localized(obj, field: str) -> str:
     return en or ko
 
 
+class Reliability(models.TextChoices):
+    """How a fact or figure is known: pages mark the last two and never rank on them."""
+
+    OFFICIAL = "official", _("Official")
+    SECONDARY = "secondary", _("Secondary report")
+    UNCERTAIN = "uncertain", _("Uncertain: sources disagree")
+
+
+def reliability_field(help_text=None):
+    return models.CharField(
+        _("reliability"),
+        max_length=12,
+        choices=Reliability.choices,
+        default=Reliability.OFFICIAL,
+        help_text=help_text
+        or _(
+            "Official: an official release or the primary source itself. Secondary: a report "
+            "quoting figures or facts not in an official release. Uncertain: sources disagree."
+        ),
+    )
+
+
+def reliability_check(name: str, field: str = "reliability") -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": Reliability.values}), name=name)
+
+
 # ---------------------------------------------------------------- phases
 
 
@@ -122,6 +150,12 @@ class Phase(Bilingual):
     )
     summary_ko = models.TextField(blank=True)
     summary_en = models.TextField(blank=True)
+    results_summary_ko = models.TextField(
+        blank=True, help_text=_("What the results were; shown from the announcement time on.")
+    )
+    results_summary_en = models.TextField(
+        blank=True, help_text=_("What the results were; shown from the announcement time on.")
+    )
     source = models.TextField(
         blank=True, help_text=_("Where the facts about this phase come from.")
     )
@@ -160,8 +194,26 @@ class Phase(Bilingual):
         return localized(self, "summary")
 
     @property
+    def results_summary(self) -> str:
+        return localized(self, "results_summary")
+
+    @property
     def period(self) -> str:
         return localized(self, "period")
+
+    def status_on(self, now=None) -> str:
+        """The status as it reads at `now`: a concluded phase is not concluded before its
+        announcement (the data may be loaded ahead of a frozen or earlier clock)."""
+        now = now or timezone.now()
+        if self.status == self.Status.CONCLUDED and not self.is_published(now):
+            starts = self.evaluation_starts
+            if starts and starts <= timezone.localdate(now):
+                return self.Status.EVALUATING
+            return self.Status.UPCOMING
+        return self.status
+
+    def status_label_on(self, now=None) -> str:
+        return str(self.Status(self.status_on(now)).label)
 
 
 class ScoringComponent(Bilingual):
@@ -187,6 +239,10 @@ class ScoringComponent(Bilingual):
     description_ko = models.TextField(blank=True)
     description_en = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    source = models.TextField(
+        blank=True, help_text=_("Where this part of the scheme is published.")
+    )
+    reliability = reliability_field()
 
     class Meta:
         ordering = ["phase__order", "order"]
@@ -199,6 +255,7 @@ class ScoringComponent(Bilingual):
                 | (~Q(kind="gate") & Q(max_points__gt=0)),
                 name="component_gate_has_no_points_others_positive",
             ),
+            reliability_check("component_reliability_valid"),
         ]
 
     @property
@@ -239,11 +296,17 @@ class TeamPartner(Bilingual):
     role_ko = models.CharField(max_length=200, blank=True)
     role_en = models.CharField(max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    joined_on = models.DateField(
+        null=True, blank=True, help_text=_("When the partner joined, if it joined later.")
+    )
+    source = models.TextField(blank=True)
+    reliability = reliability_field()
 
     class Meta:
         ordering = ["team", "order"]
         constraints = [
             models.UniqueConstraint(fields=["team", "name_en"], name="partner_unique_in_team"),
+            reliability_check("partner_reliability_valid"),
         ]
 
     @property
@@ -315,14 +378,25 @@ class FoundationModel(models.Model):
         MOE = "moe", _("Mixture of experts")
         UNDISCLOSED = "undisclosed", _("Not disclosed")
 
+    class Lineage(models.TextChoices):
+        NOT_DECLARED = "not_declared", _("Not declared in our sources")
+        FROM_SCRATCH = "from_scratch", _("Trained from scratch")
+        REUSED_COMPONENTS = "reused_components", _("Trained with components of another model")
+        UPCYCLED = "upcycled", _("Upcycled from an earlier model")
+        BUILT_ON = "built_on", _("Built on another model’s weights")
+
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="models"
     )
-    organization = models.CharField(max_length=200)
-    country = models.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
+    organization = models.CharField(
+        max_length=200, blank=True, help_text=_("Empty when our sources do not name it.")
+    )
+    country = models.CharField(
+        max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code; empty when not sourced")
+    )
     total_params_b = models.DecimalField(
         _("total parameters (billions)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
@@ -346,7 +420,30 @@ class FoundationModel(models.Model):
     )
     base_model = models.CharField(max_length=200, blank=True)
     source = models.TextField(blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text=_("In English."))
+    note_ko = models.TextField(blank=True, help_text=_("The note in Korean."))
+    reliability = reliability_field(
+        _("How the size, architecture, token and context facts are known.")
+    )
+    release_reliability = reliability_field(_("How the release date is known."))
+    licence_reliability = reliability_field(_("How the licence is known."))
+    lineage = models.CharField(max_length=20, choices=Lineage.choices, default=Lineage.NOT_DECLARED)
+    lineage_parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="descendants",
+        help_text=_("The model it was upcycled from or reuses components of, when listed here."),
+    )
+    lineage_note_ko = models.TextField(blank=True)
+    lineage_note_en = models.TextField(blank=True)
+    lineage_source = models.TextField(blank=True)
+    lineage_reliability = reliability_field(_("How the lineage is known."))
+    listed = models.BooleanField(
+        default=False,
+        help_text=_("Public from the program data even without a published score."),
+    )
     is_demo = models.BooleanField(default=False)
 
     objects = FoundationModelQuerySet.as_manager()
@@ -369,6 +466,32 @@ class FoundationModel(models.Model):
                 | (Q(kind="baseline") & Q(team__isnull=True)),
                 name="model_team_models_have_a_team_baselines_none",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    lineage__in=[
+                        "not_declared",
+                        "from_scratch",
+                        "reused_components",
+                        "upcycled",
+                        "built_on",
+                    ]
+                ),
+                name="model_lineage_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(lineage__in=["upcycled", "built_on", "reused_components"])
+                | Q(lineage_parent__isnull=False)
+                | ~Q(base_model=""),
+                name="model_derived_lineage_names_its_parent",
+            ),
+            models.CheckConstraint(
+                condition=Q(lineage="not_declared") | ~Q(lineage_source=""),
+                name="model_declared_lineage_has_a_source",
+            ),
+            reliability_check("model_reliability_valid"),
+            reliability_check("model_release_reliability_valid", "release_reliability"),
+            reliability_check("model_licence_reliability_valid", "licence_reliability"),
+            reliability_check("model_lineage_reliability_valid", "lineage_reliability"),
         ]
 
     def __str__(self) -> str:
@@ -376,6 +499,16 @@ class FoundationModel(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("leaderboard:model", args=[self.slug])
+
+    @property
+    def localized_note(self) -> str:
+        if (get_language() or "ko").startswith("ko"):
+            return self.note_ko or self.note
+        return self.note or self.note_ko
+
+    @property
+    def lineage_note(self) -> str:
+        return localized(self, "lineage_note")
 
     @property
     def is_baseline(self) -> bool:
@@ -393,6 +526,7 @@ class Benchmark(models.Model):
         CODE = "code", _("Code")
         MATH = "math", _("Math")
         MULTI = "multi", _("Multilingual")
+        INDEX = "index", _("Composite index")
 
     class Group(models.TextChoices):
         NIA = "nia", _("NIA benchmark")
@@ -453,6 +587,14 @@ class Mode(models.TextChoices):
     NON_REASONING = "non_reasoning", _("Non-reasoning")
 
 
+class ScoreMode(models.TextChoices):
+    """A score's mode: a published figure may not say which mode it was measured in."""
+
+    REASONING = Mode.REASONING.value, Mode.REASONING.label
+    NON_REASONING = Mode.NON_REASONING.value, Mode.NON_REASONING.label
+    UNSPECIFIED = "unspecified", _("Mode not stated by the source")
+
+
 class Reporter(models.TextChoices):
     SELF = "self", _("Self-reported")
     OTHER_LAB = "other_lab", _("Reported by another lab")
@@ -492,12 +634,14 @@ class Score(models.Model):
     interval_low = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
     interval_high = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
     item_count = models.PositiveIntegerField(null=True, blank=True)
-    mode = models.CharField(max_length=20, choices=Mode.choices)
+    mode = models.CharField(max_length=20, choices=ScoreMode.choices)
     setup = models.CharField(max_length=200, blank=True)
     reporter = models.CharField(max_length=30, choices=Reporter.choices)
     source_title = models.CharField(max_length=300, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
-    note = models.TextField(blank=True)
+    reliability = reliability_field()
+    note = models.TextField(blank=True, help_text=_("In English."))
+    note_ko = models.TextField(blank=True, help_text=_("The note in Korean."))
     import_key = models.CharField(
         max_length=64,
         null=True,
@@ -537,6 +681,11 @@ class Score(models.Model):
                 condition=~Q(reporter="organizer") | Q(phase__isnull=False),
                 name="score_organizer_runs_belong_to_a_phase",
             ),
+            reliability_check("score_reliability_valid"),
+            models.CheckConstraint(
+                condition=~Q(reporter="organizer") | Q(reliability="official"),
+                name="score_organizer_runs_are_official",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -545,6 +694,12 @@ class Score(models.Model):
     @property
     def display_value(self) -> str:
         return f"{self.value:.{self.decimals}f}"
+
+    @property
+    def localized_note(self) -> str:
+        if (get_language() or "ko").startswith("ko"):
+            return self.note_ko or self.note
+        return self.note or self.note_ko
 
     @property
     def has_interval(self) -> bool:
@@ -573,6 +728,7 @@ class Assessment(models.Model):
         PENDING = "pending", _("Pending")
         ADVANCED = "advanced", _("Advanced")
         ELIMINATED = "eliminated", _("Eliminated")
+        NOT_SELECTED = "not_selected", _("Applied, not selected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="assessments")
@@ -591,8 +747,9 @@ class Assessment(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("The total as officially published, where it was."),
+        help_text=_("The total as published, where it was (see its reliability)."),
     )
+    total_reliability = reliability_field(_("How the published total is known."))
     reasons_ko = models.TextField(_("public reasons (Korean)"), blank=True)
     reasons_en = models.TextField(_("public reasons (English)"), blank=True)
     private_feedback = models.TextField(
@@ -612,9 +769,11 @@ class Assessment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "phase"], name="assessment_one_per_team_phase"),
             models.CheckConstraint(
-                condition=~Q(outcome="eliminated") | (~Q(reasons_ko="") & ~Q(reasons_en="")),
+                condition=~Q(outcome__in=["eliminated", "not_selected"])
+                | (~Q(reasons_ko="") & ~Q(reasons_en="")),
                 name="assessment_elimination_has_reasons_in_both_languages",
             ),
+            reliability_check("assessment_total_reliability_valid", "total_reliability"),
         ]
 
     def __str__(self) -> str:
@@ -638,9 +797,10 @@ class ComponentPoints(models.Model):
         help_text=_("The component's maximum, copied so that the database can check the points."),
     )
     is_published_figure = models.BooleanField(
-        default=False, help_text=_("An officially published figure rather than our own entry.")
+        default=False, help_text=_("A published figure rather than our own entry.")
     )
     source = models.TextField(blank=True)
+    reliability = reliability_field()
 
     class Meta:
         ordering = ["component__order"]
@@ -651,6 +811,11 @@ class ComponentPoints(models.Model):
             models.CheckConstraint(
                 condition=Q(points__gte=0) & Q(points__lte=F("max_points")),
                 name="points_within_component_maximum",
+            ),
+            reliability_check("points_reliability_valid"),
+            models.CheckConstraint(
+                condition=Q(is_published_figure=True) | Q(reliability="official"),
+                name="points_entered_by_evaluators_are_official",
             ),
         ]
 
@@ -696,20 +861,56 @@ class GateResult(models.Model):
         return localized(self, "evidence")
 
 
-class PhaseComponentAverage(models.Model):
-    """A published average of all teams in one component (e.g. the five-team average)."""
+class PhaseFigure(models.Model):
+    """A figure published for a phase as a whole: a component's average, the gap between the
+    first and the last team, or the leader with its points (where per-team points are not)."""
 
-    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="averages")
-    code = models.SlugField(max_length=40, help_text=_("The component's code, or 'total'."))
-    component = models.ForeignKey(ScoringComponent, null=True, blank=True, on_delete=models.CASCADE)
+    class Kind(models.TextChoices):
+        AVERAGE = "average", _("Average")
+        GAP = "gap", _("Gap between first and last")
+        LEADER = "leader", _("Highest")
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="figures")
+    code = models.SlugField(max_length=60, help_text=_("A key unique in the phase."))
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.AVERAGE)
+    component = models.ForeignKey(
+        ScoringComponent,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="figures",
+        help_text=_("Empty: the total."),
+    )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The leading team (leader figures only)."),
+    )
     label_ko = models.CharField(max_length=200)
     label_en = models.CharField(max_length=200)
     value = models.DecimalField(max_digits=6, decimal_places=2)
-    source = models.TextField(blank=True)
+    decimals = models.PositiveSmallIntegerField(
+        default=1, help_text=_("Digits after the decimal point as published.")
+    )
+    published_on = models.DateField(null=True, blank=True)
+    source = models.TextField()
+    reliability = reliability_field()
 
     class Meta:
+        ordering = ["phase__order", "component__order", "kind", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["phase", "code"], name="average_one_per_code"),
+            models.UniqueConstraint(fields=["phase", "code"], name="figure_one_per_code"),
+            models.CheckConstraint(
+                condition=(Q(kind="leader") & Q(team__isnull=False))
+                | (~Q(kind="leader") & Q(team__isnull=True)),
+                name="figure_leaders_name_a_team_others_none",
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="figure_value_not_negative"),
+            models.CheckConstraint(condition=~Q(source=""), name="figure_has_a_source"),
+            reliability_check("figure_reliability_valid"),
         ]
 
     def __str__(self) -> str:
@@ -718,6 +919,167 @@ class PhaseComponentAverage(models.Model):
     @property
     def label(self) -> str:
         return localized(self, "label")
+
+    @property
+    def display_value(self) -> str:
+        return f"{self.value:.{self.decimals}f}"
+
+
+class ConversionRule(models.Model):
+    """A published rule that turns a raw value into a component's points:
+    points = raw value × the component's maximum ÷ the raw maximum."""
+
+    component = models.OneToOneField(
+        ScoringComponent, on_delete=models.CASCADE, related_name="conversion"
+    )
+    raw_name_ko = models.CharField(max_length=200)
+    raw_name_en = models.CharField(max_length=200)
+    raw_max = models.DecimalField(
+        max_digits=8, decimal_places=3, help_text=_("The raw value that gives full points.")
+    )
+    benchmark = models.ForeignKey(
+        "Benchmark",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Where raw values are published as scores (e.g. an index)."),
+    )
+    published_on = models.DateField(null=True, blank=True)
+    source = models.TextField()
+    reliability = reliability_field()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(raw_max__gt=0), name="conversion_raw_max_positive"),
+            models.CheckConstraint(condition=~Q(source=""), name="conversion_has_a_source"),
+            reliability_check("conversion_reliability_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component_id}: × {self.component.max_points}/{self.raw_max}"
+
+    @property
+    def raw_name(self) -> str:
+        return localized(self, "raw_name")
+
+    def points_for(self, raw):
+        from .conversion import converted_points
+
+        return converted_points(raw, self.component.max_points, self.raw_max)
+
+
+def known_by(today):
+    """Dated facts known on `today`: a month-only date counts once its month is over."""
+    month_only_cutoff = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return Q(month_only=False, on__lte=today) | Q(month_only=True, on__lte=month_only_cutoff)
+
+
+class DatedFact(models.Model):
+    """A dated, sourced fact written in Korean and English."""
+
+    code = models.SlugField(max_length=60)
+    on = models.DateField(_("date"))
+    month_only = models.BooleanField(default=False, help_text=_("The source gives only the month."))
+    text_ko = models.TextField()
+    text_en = models.TextField()
+    source = models.TextField()
+    reliability = reliability_field()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def text(self) -> str:
+        return localized(self, "text")
+
+
+class PhaseEventQuerySet(models.QuerySet):
+    def known_on(self, now=None):
+        return self.filter(known_by(timezone.localdate(now or timezone.now())))
+
+
+class PhaseEvent(DatedFact):
+    """Something that happened in a phase, or a statement about it (e.g. about its schedule)."""
+
+    class Kind(models.TextChoices):
+        MILESTONE = "milestone", _("Milestone")
+        STATEMENT = "statement", _("Statement")
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MILESTONE)
+
+    objects = PhaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["phase__order", "on", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "code"], name="event_code_unique_in_phase"),
+            models.CheckConstraint(
+                condition=~Q(text_ko="") & ~Q(text_en="") & ~Q(source=""),
+                name="event_has_texts_and_a_source",
+            ),
+            reliability_check("event_reliability_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.text_en[:60]}"
+
+
+class IndependenceRecordQuerySet(models.QuerySet):
+    def visible_to(self, user, now=None):
+        """Known by now; an outcome of a phase only from its announcement (evaluators: always)."""
+        records = self.filter(known_by(timezone.localdate(now or timezone.now())))
+        if is_evaluator(user):
+            return records
+        return records.filter(
+            Q(phase__isnull=True) | Q(phase__in=Phase.objects.published(now).values("pk"))
+        )
+
+
+class IndependenceRecord(DatedFact):
+    """One dated, sourced step in the public record of a team model's independence:
+    a claim, a response, a public verification, a declaration or an outcome."""
+
+    class Kind(models.TextChoices):
+        CLAIM = "claim", _("Claim")
+        RESPONSE = "response", _("Response")
+        VERIFICATION = "verification", _("Public verification")
+        DECLARATION = "declaration", _("Developer’s declaration")
+        OUTCOME = "outcome", _("Outcome")
+
+    model = models.ForeignKey(
+        FoundationModel, on_delete=models.CASCADE, related_name="independence_records"
+    )
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    phase = models.ForeignKey(
+        Phase,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For an outcome: the phase that decided it (public from its announcement)."),
+    )
+
+    objects = IndependenceRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["model__name", "on", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "code"], name="independence_code_unique"),
+            models.CheckConstraint(
+                condition=~Q(text_ko="") & ~Q(text_en="") & ~Q(source=""),
+                name="independence_has_texts_and_a_source",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="outcome") | Q(phase__isnull=False),
+                name="independence_outcome_names_its_phase",
+            ),
+            reliability_check("independence_reliability_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} {self.on} {self.kind}"
 
 
 # ---------------------------------------------------------------- audit log

@@ -1,0 +1,5 @@
+"""The program's data files (leaderboard/data/) and their loader.
+
+`load_program` adds what is new and reports every difference from the database without
+changing it; with `--update` it applies the differences, each as an audit entry.
+"""

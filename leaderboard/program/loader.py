@@ -1,0 +1,481 @@
+"""load_program: the program's data files into the database, never over evaluators' changes.
+
+A run creates the rows that are missing and reports every difference between the files and
+the database without changing it. With `update=True` it applies the differences, each as an
+audit entry (`program.update`). Created scores and decisions are audited as imports.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from ..audit import assessment_snapshot, audit_record, score_snapshot
+from ..models import (
+    Assessment,
+    Benchmark,
+    ComponentPoints,
+    ConversionRule,
+    FoundationModel,
+    GateResult,
+    IndependenceRecord,
+    Phase,
+    PhaseEvent,
+    PhaseFigure,
+    PhaseParticipant,
+    Score,
+    ScoringComponent,
+    Team,
+    TeamPartner,
+)
+from . import rows
+from .scheme import check_scheme
+from .sync import Difference, LoadReport, ProgramDataError, Syncer, shown
+
+PROGRAM_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_TEMPORARY_ORDER = 30000
+
+
+def read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ProgramDataError(f"{path.name}: {exc}") from exc
+
+
+def read_program(data_dir: Path) -> dict:
+    program = read_json(data_dir / "program.json")
+    program["independence"] = read_json(data_dir / "independence.json")["records"]
+    return program
+
+
+def read_csv(path: Path) -> list[tuple[int, dict]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(enumerate(csv.DictReader(fh), start=2))
+
+
+@transaction.atomic
+def program_load(*, data_dir: Path = PROGRAM_DATA_DIR, update: bool = False, actor=None):
+    """Load the program's published facts; see the module docstring for what a rerun does."""
+    program = read_program(data_dir)
+    check_scheme(program)
+    report = LoadReport(update=update)
+    sync = Syncer(report, actor)
+    loader = _Loader(program, data_dir, sync)
+    loader.run()
+    return report
+
+
+class _Loader:
+    def __init__(self, program: dict, data_dir: Path, sync: Syncer):
+        self.program = program
+        self.data_dir = data_dir
+        self.sync = sync
+        self.report = sync.report
+        self.phase_items = {item["slug"]: item for item in program["phases"]}
+
+    def run(self) -> None:
+        self.phases = self.load_phases()
+        self.components = self.load_components()
+        self.teams = self.load_teams()
+        self.models_by_name = self.load_models()
+        self.models = {m.slug: m for m in self.models_by_name.values()}
+        self.benchmarks = self.load_benchmarks()
+        self.load_conversions()
+        self.load_figures()
+        self.load_events()
+        self.load_participants()
+        self.load_scores()
+        self.load_assessments()
+        self.load_independence()
+
+    # ------------------------------------------------------------ phases and scheme
+
+    def load_phases(self) -> dict[str, Phase]:
+        phases = {}
+        for item in self.program["phases"]:
+            slug = item["slug"]
+            values = {
+                "kind": item["kind"],
+                "status": item["status"],
+                "name_ko": item["name_ko"],
+                "name_en": item["name_en"],
+                "period_ko": item.get("period_ko", ""),
+                "period_en": item.get("period_en", ""),
+                "evaluation_starts": rows.day(item.get("evaluation_starts")),
+                "evaluation_ends": rows.day(item.get("evaluation_ends")),
+                "announcement_at": rows.moment(item.get("announcement_at")),
+                "summary_ko": item.get("summary_ko", ""),
+                "summary_en": item.get("summary_en", ""),
+                "results_summary_ko": item.get("results_summary_ko", ""),
+                "results_summary_en": item.get("results_summary_en", ""),
+                "source": item["source"],
+            }
+            if not Phase.objects.filter(slug=slug).exists():
+                taken = Phase.objects.filter(order=item["order"]).exists()
+                free = max(Phase.objects.values_list("order", flat=True), default=0) + 1
+                values["order"] = free if taken else item["order"]
+            phase, _ = self.sync.sync(Phase, {"slug": slug}, values, "phases", key=slug)
+            phases[slug] = phase
+        self.sync_phase_orders(phases)
+        return phases
+
+    def sync_phase_orders(self, phases: dict[str, Phase]) -> None:
+        """Orders are unique: report differences; with update, move in two steps."""
+        moving = []
+        for slug, phase in phases.items():
+            wanted = self.phase_items[slug]["order"]
+            if phase.order != wanted:
+                self.report.differences.append(
+                    Difference("phases", slug, "order", shown(phase.order), shown(wanted))
+                )
+                moving.append((phase, phase.order, wanted))
+        if not (self.report.update and moving):
+            return
+        for phase, _, _ in moving:
+            Phase.objects.filter(pk=phase.pk).update(order=_TEMPORARY_ORDER + phase.pk)
+        for phase, before, wanted in moving:
+            Phase.objects.filter(pk=phase.pk).update(order=wanted)
+            phase.order = wanted
+            audit_record(
+                self.sync.actor, "program.update", phase, {"order": before}, {"order": wanted}
+            )
+            self.report.count(self.report.updated, "phases")
+
+    def load_components(self) -> dict[tuple[str, str], ScoringComponent]:
+        components = {}
+        for phase_slug, items in self.program["components"].items():
+            phase = self.phases[phase_slug]
+            for item in items:
+                values = {
+                    "kind": item["kind"],
+                    "name_ko": item["name_ko"],
+                    "name_en": item["name_en"],
+                    "description_ko": item.get("description_ko", ""),
+                    "description_en": item.get("description_en", ""),
+                    "max_points": rows.decimal(item["max_points"], f"component {item['code']}"),
+                    "order": item["order"],
+                    "benchmark_group": item.get("benchmark_group", ""),
+                    "parent": components.get((phase_slug, item.get("parent"))),
+                    "source": item["source"],
+                    "reliability": rows.reliability(item.get("reliability"), item["code"]),
+                }
+                components[(phase_slug, item["code"])], _ = self.sync.sync(
+                    ScoringComponent,
+                    {"phase": phase, "code": item["code"]},
+                    values,
+                    "components",
+                    key=f"{phase_slug}/{item['code']}",
+                )
+        return components
+
+    def load_conversions(self) -> None:
+        for phase_slug, items in self.program.get("conversions", {}).items():
+            for item in items:
+                component = self.components[(phase_slug, item["component"])]
+                benchmark = (
+                    self.benchmarks_by_code[item["benchmark"]] if item.get("benchmark") else None
+                )
+                values = {
+                    "raw_name_ko": item["raw_name_ko"],
+                    "raw_name_en": item["raw_name_en"],
+                    "raw_max": Decimal(item["raw_max"]),
+                    "benchmark": benchmark,
+                    "published_on": rows.day(item.get("published_on")),
+                    "source": item["source"],
+                    "reliability": rows.reliability(item.get("reliability"), item["component"]),
+                }
+                self.sync.sync(
+                    ConversionRule,
+                    {"component": component},
+                    values,
+                    "conversions",
+                    key=f"{phase_slug}/{item['component']}",
+                    phase_id=component.phase_id,
+                )
+
+    def load_figures(self) -> None:
+        for phase_slug, items in self.program.get("figures", {}).items():
+            phase = self.phases[phase_slug]
+            for item in items:
+                where = f"figure {phase_slug}/{item['code']}"
+                value_text = item["value"]
+                values = {
+                    "kind": item["kind"],
+                    "component": self.components[(phase_slug, item["component"])]
+                    if item.get("component")
+                    else None,
+                    "team": self.teams[item["team"]] if item.get("team") else None,
+                    "label_ko": item["label_ko"],
+                    "label_en": item["label_en"],
+                    "value": rows.decimal(value_text, where),
+                    "decimals": len(value_text.split(".")[1]) if "." in value_text else 0,
+                    "published_on": rows.day(item.get("published_on")),
+                    "source": item["source"],
+                    "reliability": rows.reliability(item.get("reliability"), where),
+                }
+                self.sync.sync(
+                    PhaseFigure,
+                    {"phase": phase, "code": item["code"]},
+                    values,
+                    "figures",
+                    key=f"{phase_slug}/{item['code']}",
+                )
+
+    def load_events(self) -> None:
+        for phase_slug, items in self.program.get("events", {}).items():
+            phase = self.phases[phase_slug]
+            for item in items:
+                on, month_only = rows.month_or_day(item["on"])
+                self.sync.sync(
+                    PhaseEvent,
+                    {"phase": phase, "code": item["code"]},
+                    {
+                        "kind": item["kind"],
+                        "on": on,
+                        "month_only": month_only,
+                        "text_ko": item["text_ko"],
+                        "text_en": item["text_en"],
+                        "source": item["source"],
+                        "reliability": rows.reliability(item.get("reliability"), item["code"]),
+                    },
+                    "events",
+                    key=f"{phase_slug}/{item['code']}",
+                )
+
+    # ------------------------------------------------------------ teams and models
+
+    def load_teams(self) -> dict[str, Team]:
+        teams = {}
+        for item in self.program["teams"]:
+            values = {
+                k: item.get(k, "")
+                for k in (
+                    "name_ko",
+                    "name_en",
+                    "lead_organization_ko",
+                    "lead_organization_en",
+                    "description_ko",
+                    "description_en",
+                    "source",
+                )
+            }
+            team, _ = self.sync.sync(
+                Team, {"slug": item["slug"]}, values, "teams", key=item["slug"]
+            )
+            teams[item["slug"]] = team
+            for order, partner in enumerate(item["partners"], start=1):
+                where = f"team {item['slug']} partner {partner['name_en']}"
+                values = {
+                    "name_ko": partner["name_ko"],
+                    "role_ko": partner.get("role_ko", ""),
+                    "role_en": partner.get("role_en", ""),
+                    "order": order,
+                    "joined_on": rows.day(partner.get("joined_on")),
+                    "source": partner.get("source", item["source"]),
+                    "reliability": rows.reliability(partner.get("reliability"), where),
+                }
+                self.sync.sync(
+                    TeamPartner,
+                    {"team": team, "name_en": partner["name_en"]},
+                    values,
+                    "partners",
+                    key=f"{item['slug']}/{partner['name_en']}",
+                )
+        return teams
+
+    def load_models(self) -> dict[str, FoundationModel]:
+        models_by_name: dict[str, FoundationModel] = {}
+        lineage = self.program.get("lineage", {})
+        for line, row in read_csv(self.data_dir / "models.csv"):
+            meta = self.program["model_slugs"].get(row["model"])
+            if meta is None:
+                raise ProgramDataError(f"models.csv line {line}: no slug for {row['model']!r}")
+            values = rows.model_values(row, meta, self.teams, line)
+            values |= self.lineage_values(lineage.get(meta["slug"]), models_by_name, line, values)
+            models_by_name[row["model"]], _ = self.sync.sync(
+                FoundationModel, {"slug": meta["slug"]}, values, "models", key=meta["slug"]
+            )
+        unknown = set(lineage) - {m.slug for m in models_by_name.values()}
+        if unknown:
+            raise ProgramDataError(f"program.json lineage: unknown models {sorted(unknown)}")
+        return models_by_name
+
+    def lineage_values(self, item: dict | None, loaded: dict, line: int, model: dict) -> dict:
+        if item is None:  # what the models file declares, with its source
+            declared = model["trained_from_scratch"] is True
+            built_on = model["trained_from_scratch"] is False and model["base_model"]
+            return {
+                "lineage": "from_scratch"
+                if declared
+                else "built_on"
+                if built_on
+                else "not_declared",
+                "lineage_parent": None,
+                "lineage_note_ko": "",
+                "lineage_note_en": "",
+                "lineage_source": model["source"] if declared or built_on else "",
+                "lineage_reliability": "official",
+            }
+        parent = None
+        if item.get("parent"):
+            parent = next((m for m in loaded.values() if m.slug == item["parent"]), None)
+            if parent is None:
+                raise ProgramDataError(
+                    f"models.csv line {line}: list the lineage parent {item['parent']!r} first"
+                )
+        return {
+            "lineage": item["lineage"],
+            "lineage_parent": parent,
+            "lineage_note_ko": item["note_ko"],
+            "lineage_note_en": item["note_en"],
+            "lineage_source": item["source"],
+            "lineage_reliability": rows.reliability(item.get("reliability"), f"line {line}"),
+        }
+
+    def load_benchmarks(self) -> dict[str, Benchmark]:
+        benchmarks = {}
+        for item in self.program["benchmarks"]:
+            values = {k: v for k, v in item.items() if k != "code"}
+            values["chance_level"] = rows.decimal(item.get("chance_level"))
+            values.setdefault("item_count", None)
+            values.setdefault("version", "")
+            values.setdefault("pass_k", None)
+            values.setdefault("group", Benchmark.Group.UNCLASSIFIED)
+            values.setdefault("source", "")
+            values.setdefault("description_ko", "")
+            values.setdefault("description_en", "")
+            benchmarks[item["name"]], _ = self.sync.sync(
+                Benchmark, {"code": item["code"]}, values, "benchmarks", key=item["code"]
+            )
+        self.benchmarks_by_code = {b.code: b for b in benchmarks.values()}
+        return benchmarks
+
+    def load_participants(self) -> None:
+        for phase_slug, items in self.program.get("participants", {}).items():
+            phase = self.phases[phase_slug]
+            for item in items:
+                self.sync.sync(
+                    PhaseParticipant,
+                    {"phase": phase, "team": self.teams[item["team"]]},
+                    {
+                        "model": self.models[item["model"]] if item.get("model") else None,
+                        "source": item["source"],
+                    },
+                    "participants",
+                    key=f"{phase_slug}/{item['team']}",
+                )
+
+    # ------------------------------------------------------------ scores and decisions
+
+    def load_scores(self) -> None:
+        for line, row in read_csv(self.data_dir / "published_scores.csv"):
+            values = rows.score_values(row, line, self.models_by_name, self.benchmarks, self.phases)
+            key = rows.score_import_key(row)
+            score, created = self.sync.sync(
+                Score, {"import_key": key}, values, "scores", key=f"line {line}"
+            )
+            if created:
+                audit_record(self.sync.actor, "score.import", score, None, score_snapshot(score))
+
+    def load_assessments(self) -> None:
+        for phase_slug, items in self.program["assessments"].items():
+            phase = self.phases[phase_slug]
+            announced = rows.moment(self.phase_items[phase_slug].get("announcement_at"))
+            for item in items:
+                team = self.teams[item["team"]]
+                key = f"{phase_slug}/{item['team']}"
+                existing = Assessment.objects.filter(team=team, phase=phase).first()
+                before = assessment_snapshot(existing)
+                where = f"assessment {key}"
+                values = {
+                    "model": self.models[item["model"]] if item.get("model") else None,
+                    "outcome": item["outcome"],
+                    "published_total": rows.decimal(item.get("published_total"), where),
+                    "total_reliability": rows.reliability(item.get("total_reliability"), where),
+                    "reasons_ko": item["reasons_ko"],
+                    "reasons_en": item["reasons_en"],
+                    "source": item["source"],
+                    "decided_at": announced,
+                }
+                assessment, created = self.sync.sync(
+                    Assessment, {"team": team, "phase": phase}, values, "assessments", key=key
+                )
+                created |= self.load_points(assessment, item, phase_slug, key)
+                created |= self.load_gate(assessment, item, phase_slug, key)
+                if created:
+                    audit_record(
+                        self.sync.actor,
+                        "decision.import",
+                        assessment,
+                        before,
+                        assessment_snapshot(assessment),
+                    )
+
+    def load_points(self, assessment, item: dict, phase_slug: str, key: str) -> bool:
+        created_any = False
+        for code, entry in item.get("points", {}).items():
+            if not isinstance(entry, dict):
+                entry = {"value": entry}
+            component = self.components[(phase_slug, code)]
+            where = f"assessment {key} points {code}"
+            _, created = self.sync.sync(
+                ComponentPoints,
+                {"assessment": assessment, "component": component},
+                {
+                    "points": rows.decimal(entry["value"], where),
+                    "max_points": component.max_points,
+                    "is_published_figure": True,
+                    "source": entry.get("source", item["source"]),
+                    "reliability": rows.reliability(entry.get("reliability"), where),
+                },
+                "points",
+                key=f"{key}/{code}",
+                phase_id=assessment.phase_id,
+            )
+            created_any |= created
+        return created_any
+
+    def load_gate(self, assessment, item: dict, phase_slug: str, key: str) -> bool:
+        gate = item.get("gate")
+        if gate is None:
+            return False
+        _, created = self.sync.sync(
+            GateResult,
+            {"assessment": assessment, "component": self.components[(phase_slug, "independence")]},
+            {
+                "passed": gate["passed"],
+                "evidence_ko": gate["evidence_ko"],
+                "evidence_en": gate["evidence_en"],
+                "source": gate.get("source", item["source"]),
+            },
+            "gates",
+            key=f"{key}/independence",
+            phase_id=assessment.phase_id,
+        )
+        return created
+
+    def load_independence(self) -> None:
+        for item in self.program["independence"]:
+            model = self.models[item["model"]]
+            on, month_only = rows.month_or_day(item["on"])
+            self.sync.sync(
+                IndependenceRecord,
+                {"model": model, "code": item["code"]},
+                {
+                    "kind": item["kind"],
+                    "phase": self.phases[item["phase"]] if item.get("phase") else None,
+                    "on": on,
+                    "month_only": month_only,
+                    "text_ko": item["text_ko"],
+                    "text_en": item["text_en"],
+                    "source": item["source"],
+                    "reliability": rows.reliability(item.get("reliability"), item["code"]),
+                },
+                "independence records",
+                key=f"{item['model']}/{item['code']}",
+            )
