@@ -72,3 +72,21 @@ def tied_ranks(
         exact = all(s[1] == s[2] == value for s in overlapping)
         result.append(RankRange(best, worst, exact_tie=exact))
     return result
+
+
+OFFICIAL = "official"
+
+
+def ranks_by_published_totals(
+    totals: Sequence[tuple[float | None, str]],
+) -> list[RankRange | None] | None:
+    """Ranks of a phase's participants by the program's published totals, or None.
+
+    The program ranks by total points. Ranks are given only when every participant has a
+    total and every total is official: a missing, secondary or uncertain total leaves the
+    whole standings unranked, since a rank among some of them would be one the program never
+    made. Equal totals share their rank ("=2").
+    """
+    if not totals or any(t is None or r != OFFICIAL for t, r in totals):
+        return None
+    return tied_ranks([(float(t), float(t), float(t)) for t, _ in totals])

@@ -19,13 +19,14 @@ from .models import (
     GateResult,
     Mode,
     Phase,
+    PhaseParticipant,
     Score,
     ScoringComponent,
     Team,
     TeamMembership,
     is_evaluator,
 )
-from .ranking import RankRange, score_preference, tied_ranks
+from .ranking import RankRange, score_preference, tied_ranks  # noqa: F401 (views use it)
 from .reference import (
     TARGET_PERCENT,
     BaselineScore,
@@ -33,6 +34,7 @@ from .reference import (
     global_reference,
     percent_of_reference,
 )
+from .standings import Standings, assessment_total, phase_standings, top_level_codes
 
 
 def phase_can_be_seen_in_full(*, phase: Phase, user, now=None) -> bool:
@@ -68,7 +70,10 @@ def assessments_visible(*, user, now=None):
         Assessment.objects.visible_to(user, now)
         .select_related("team", "phase", "model")
         .prefetch_related(
-            Prefetch("points", queryset=ComponentPoints.objects.select_related("component")),
+            Prefetch(
+                "points",
+                queryset=ComponentPoints.objects.select_related("component", "component__parent"),
+            ),
             Prefetch("gates", queryset=GateResult.objects.select_related("component")),
         )
     )
@@ -88,7 +93,7 @@ class DecisionRow:
 
 def decision_rows(*, phase: Phase, user, now=None) -> list[DecisionRow]:
     """One row per assessment of the phase that the user may see, best outcome first."""
-    order = {"advanced": 0, "pending": 1, "withdrawn": 2, "eliminated": 3}
+    order = {"advanced": 0, "pending": 1, "withdrawn": 2, "not_selected": 3, "eliminated": 4}
     shown = [c for c in phase_components(phase=phase) if c.kind != c.Kind.GATE]
     rows = []
     for assessment in assessments_visible(user=user, now=now).filter(phase=phase):
@@ -100,10 +105,15 @@ def decision_rows(*, phase: Phase, user, now=None) -> list[DecisionRow]:
             if c.parent_id is None or c.code in points
         ]
         rows.append(DecisionRow(assessment, points, gates[0] if gates else None, summary))
+
+    def official_total(row):  # never order by a secondary or uncertain total
+        a = row.assessment
+        return a.published_total if a.total_reliability == "official" else None
+
     rows.sort(
         key=lambda r: (
             order.get(r.assessment.outcome, 9),
-            -(r.assessment.published_total or 0),
+            -(official_total(r) or 0),
             r.team.name_en,
         )
     )
@@ -156,7 +166,11 @@ def team_detail(*, slug: str, user, now=None) -> dict:
 
 def model_detail(*, slug: str, user, now=None) -> dict:
     try:
-        model = models_visible(user=user, now=now).select_related("team").get(slug=slug)
+        model = (
+            models_visible(user=user, now=now)
+            .select_related("team", "lineage_parent")
+            .get(slug=slug)
+        )
     except FoundationModel.DoesNotExist as exc:
         raise Http404("No such model") from exc
     scores = list(
@@ -276,6 +290,9 @@ class LeaderboardRow:
     points: dict[str, ComponentPoints] = field(default_factory=dict)
     gate: GateResult | None = None
     rank: RankRange | None = None
+    is_participant: bool = False
+    covered: frozenset = frozenset()
+    top_codes: tuple = ()
 
     @property
     def team(self) -> Team | None:
@@ -287,12 +304,11 @@ class LeaderboardRow:
 
     @property
     def total(self):
-        if self.assessment is None:
-            return None
-        if self.assessment.published_total is not None:
-            return self.assessment.published_total
-        top = [p.points for p in self.points.values() if p.component.parent_id is None]
-        return sum(top) if top else None
+        return assessment_total(self.assessment, self.points, list(self.top_codes))[0]
+
+    @property
+    def coverage(self) -> int:
+        return len(self.covered)
 
     def point(self, code: str):
         entry = self.points.get(code)
@@ -324,14 +340,20 @@ class Leaderboard:
     order: str
     has_points: bool
     full_view: bool
+    standings: Standings | None = None
 
     @property
     def team_rows(self) -> list[LeaderboardRow]:
         return [r for r in self.rows if not r.is_baseline]
 
     @property
+    def others(self) -> list[LeaderboardRow]:
+        """Models that are not a participant's: earlier team models and baselines, apart."""
+        return [r for r in self.rows if not r.is_participant]
+
+    @property
     def has_ties(self) -> bool:
-        return any(r.rank and r.rank.is_tie for r in self.rows)
+        return bool(self.standings and self.standings.has_ties)
 
     def cells(self):
         """(row, benchmark, cell) for every chosen score, in table order."""
@@ -452,15 +474,27 @@ def phase_leaderboard(*, phase: Phase, user, filters: LeaderboardFilters, now=No
     )
     shown_ids = {b.pk for b in benchmarks}
 
+    decided = list(assessments_visible(user=user, now=now).filter(phase=phase))
+    assessments = {a.model_id: a for a in decided if a.model_id}
+    participants = list(
+        PhaseParticipant.objects.filter(phase=phase).select_related("team", "model", "model__team")
+    )
+    full_view = phase_can_be_seen_in_full(phase=phase, user=user, now=now)
+    if not full_view:  # an entry's model is public once the phase is, or if the program lists it
+        for participant in participants:
+            if participant.model is not None and not participant.model.listed:
+                participant.model = None
+    entered = {p.model_id for p in participants if p.model_id} | set(assessments)
+    cutoff = phase_reference_date(phase)
     models: dict[int, FoundationModel] = {}
     for cell in cells.values():
-        if cell.score.benchmark_id in shown_ids:
-            models.setdefault(cell.score.model_id, cell.score.model)
-    assessments = {
-        a.model_id: a
-        for a in assessments_visible(user=user, now=now).filter(phase=phase)
-        if a.model_id
-    }
+        model = cell.score.model
+        if cell.score.benchmark_id not in shown_ids:
+            continue
+        later = model.release_date is not None and model.release_date > cutoff
+        if not model.is_baseline and model.pk not in entered and later:
+            continue  # a team's later model was no part of this phase
+        models.setdefault(cell.score.model_id, model)
     for assessment in assessments.values():
         models.setdefault(assessment.model_id, assessment.model)
     # the assessment's model has no team loaded via select_related: use the assessment's team
@@ -469,11 +503,14 @@ def phase_leaderboard(*, phase: Phase, user, filters: LeaderboardFilters, now=No
         if model.team_id == assessment.team_id:
             model.team = assessment.team
 
+    components = phase_components(phase=phase)
+    top_codes = tuple(top_level_codes(components))
+    referenced = {b.pk for b in benchmarks if b.pk in references}
     rows = []
     for model in models.values():
         if model.is_baseline and not filters.baselines:
             continue
-        row = LeaderboardRow(model=model, assessment=assessments.get(model.pk))
+        row = LeaderboardRow(model=model, assessment=assessments.get(model.pk), top_codes=top_codes)
         if row.assessment:
             row.points = {p.component.code: p for p in row.assessment.points.all()}
             gates = list(row.assessment.gates.all())
@@ -490,17 +527,28 @@ def phase_leaderboard(*, phase: Phase, user, filters: LeaderboardFilters, now=No
                 if b.language == language and b.pk in row.cells
             )
         row.average_percent = _mean(c.percent for c in row.cells.values())
+        row.covered = frozenset(
+            pk for pk, c in row.cells.items() if c.percent is not None and pk in referenced
+        )
         rows.append(row)
 
-    has_points = any(r.total is not None for r in rows)
-    # Points rank the board only when at least two team models have a total to compare.
-    default_sort = "total" if sum(r.total is not None for r in rows) >= 2 else "avg"
+    standings = phase_standings(
+        participants=participants,
+        assessments=decided,
+        board_rows=rows,
+        components=components,
+        referenced_benchmarks=len(referenced),
+    )
+    has_points = any(r.total is not None or r.points for r in standings.rows)
+    default_sort = "total" if standings.ranked else ""  # no column: standings by outcome
     sort = filters.sort or default_sort
     benchmark_by_code = {b.code: b for b in benchmarks}
     if sort.startswith("b-") and sort[2:] not in benchmark_by_code:
         sort = default_sort
     order = filters.order or ("asc" if sort in ("model", "team") else "desc")
-    _sort_and_rank(rows, sort=sort, order=order, benchmark_by_code=benchmark_by_code)
+    _sort_rows(rows, sort=sort, order=order, benchmark_by_code=benchmark_by_code)
+    if filters.sort:
+        _sort_standings(standings.rows, sort=sort, order=order, benchmark_by_code=benchmark_by_code)
     return Leaderboard(
         phase=phase,
         filters=filters,
@@ -512,7 +560,8 @@ def phase_leaderboard(*, phase: Phase, user, filters: LeaderboardFilters, now=No
         sort=sort,
         order=order,
         has_points=has_points,
-        full_view=phase_can_be_seen_in_full(phase=phase, user=user, now=now),
+        full_view=full_view,
+        standings=standings,
     )
 
 
@@ -550,13 +599,15 @@ def _sort_value(row: LeaderboardRow, sort: str, benchmark_by_code):
     return (float(value), float(value), float(value))
 
 
-def _sort_and_rank(rows, *, sort: str, order: str, benchmark_by_code) -> None:
-    """Sort rows in place by the chosen column; rank team models with ties by interval."""
-    if sort in ("model", "team"):
+def _sort_rows(rows, *, sort: str, order: str, benchmark_by_code) -> None:
+    """Sort rows in place by the chosen column. Sorting never ranks: ranks come only from the
+    program's published totals (leaderboard/standings.py)."""
+    if sort in ("model", "team", ""):
 
         def name_key(row):
-            if sort == "team":
-                return (row.team.name if row.team else "~", row.model.name.lower())
+            if sort in ("team", ""):  # team models by team, then the baselines
+                team = row.team.name if row.team else ""
+                return (row.team is None, team, row.model.name.lower())
             return (row.model.name.lower(),)
 
         rows.sort(key=name_key, reverse=order == "desc")
@@ -574,13 +625,39 @@ def _sort_and_rank(rows, *, sort: str, order: str, benchmark_by_code) -> None:
         return (0, False, -item[0] if descending else item[0], row.model.name.lower())
 
     rows.sort(key=key)
-    ranked = [r for r in rows if not r.is_baseline]
-    for row, rank in zip(
-        ranked,
-        tied_ranks([values[id(r)] for r in ranked], higher_is_better=higher_is_better),
-        strict=True,
-    ):
-        row.rank = rank
+
+
+def _sort_standings(rows, *, sort: str, order: str, benchmark_by_code) -> None:
+    """Sort the standings by the chosen column (rows without a value last); never ranks."""
+    if sort == "team":
+        rows.sort(key=lambda r: r.team.name, reverse=order == "desc")
+        return
+    if sort == "model":
+        rows.sort(key=lambda r: r.model.name.lower() if r.model else "~", reverse=order == "desc")
+        return
+
+    def value(row):
+        if sort == "total":
+            return row.total
+        if sort == "benchmark_points" or sort in ("expert", "user"):
+            entry = row.point("benchmark" if sort == "benchmark_points" else sort)
+            return entry.points if entry else None
+        if sort == "avg":
+            return row.average_percent
+        if sort.startswith("lang-") and row.board_row:
+            return row.board_row.language_percent.get(sort[5:])
+        if sort.startswith("b-") and row.board_row:
+            cell = row.board_row.cells.get(benchmark_by_code[sort[2:]].pk)
+            return cell.score.value if cell else None
+        return None
+
+    descending = order == "desc"
+    if sort.startswith("b-") and not benchmark_by_code[sort[2:]].higher_is_better:
+        descending = not descending
+    present = [r for r in rows if value(r) is not None]
+    missing = [r for r in rows if value(r) is None]
+    present.sort(key=lambda r: float(value(r)), reverse=descending)
+    rows[:] = present + missing
 
 
 def export_rows(board: Leaderboard) -> list[dict]:
@@ -651,7 +728,8 @@ def models_visible(*, user, now=None):
     """Models with at least one score or assessment the user may see (others answer 404)."""
     scores = Score.objects.visible_to(user, now).filter(model=OuterRef("pk"))
     assessments = Assessment.objects.visible_to(user, now).filter(model=OuterRef("pk"))
-    return FoundationModel.objects.filter(Q(Exists(scores)) | Q(Exists(assessments)))
+    listed = Q(listed=True, is_demo=False)  # the program data lists it publicly
+    return FoundationModel.objects.filter(Q(Exists(scores)) | Q(Exists(assessments)) | listed)
 
 
 def baseline_choices(*, user, now=None) -> list[FoundationModel]:
