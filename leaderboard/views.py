@@ -7,12 +7,14 @@ from django.contrib.messages import get_messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import charts, selectors
 from .cache import cached_fragment, current_state
 from .models import Benchmark, Phase
+from .program import selectors as record
 from .reference import TARGET_PERCENT
 
 
@@ -131,7 +133,7 @@ def home(request):
         context = {
             "phases": real,
             "demo_phases": [p for p in phases if p.is_demo],
-            "current_phase": selectors.current_phase(real),
+            "position": record.program_position(phases=real),
             "decided_phase": first_published,
             "decisions": selectors.decision_rows(phase=first_published, user=request.user)
             if first_published
@@ -144,7 +146,9 @@ def home(request):
         }
         return render_to_string("leaderboard/home.html", context, request=request)
 
-    return shared_page(request, "home-page", parts=(), render_page=render_page)
+    # the day is part of the key: statuses, tenses and dated facts follow the date
+    today = timezone.localdate().isoformat()
+    return shared_page(request, "home-page", parts=(today,), render_page=render_page)
 
 
 def _leaderboard_charts(board):
@@ -204,6 +208,7 @@ def phase_detail(request, slug):
         raise Http404("No such phase")
     filters = selectors.LeaderboardFilters.from_query(request.GET)
     phase_pk = index[slug][0]
+    today = timezone.localdate().isoformat()  # statuses, tenses and dated facts follow the date
     loaded = []
 
     def get_phase():
@@ -214,10 +219,15 @@ def phase_detail(request, slug):
     def render_content():
         phase = get_phase()
         board = selectors.phase_leaderboard(phase=phase, user=request.user, filters=filters)
+        figures = record.phase_figures(phase=phase, user=request.user)
         context = {
             "phase": phase,
             "filters": filters,
             "board": board,
+            "events": record.phase_events(phase=phase),
+            "figures": figures,
+            "figure_sources": record.numbered_sources(figures),
+            "conversions": record.conversion_rules(phase=phase, user=request.user),
             "charts": _leaderboard_charts(board) if board.rows else None,
             "target": TARGET_PERCENT,
             "query": filters.as_query(),
@@ -235,7 +245,7 @@ def phase_detail(request, slug):
         content_html = cached_fragment(
             "phase-content",
             user=request.user,
-            parts=(phase_pk, filters.cache_key()),
+            parts=(phase_pk, filters.cache_key(), today),
             render=render_content,
         )
         context = {"phase": get_phase(), "content_html": content_html}
@@ -244,7 +254,7 @@ def phase_detail(request, slug):
     return shared_page(
         request,
         "phase-page",
-        parts=(phase_pk, filters.cache_key()),
+        parts=(phase_pk, filters.cache_key(), today),
         render_page=render_page,
         gen=gen,
         index=index,
@@ -299,6 +309,10 @@ def phase_export_json(request, slug):
 def team_detail(request, slug):
     context = selectors.team_detail(slug=slug, user=request.user)
     team = context["team"]
+    context["partners"] = record.partners_known(team=team)
+    context["independence"] = record.independence_records(
+        models=context["models"], user=request.user
+    )
     phases = selectors.phase_list()
     rows = [
         charts.PhasePointsRow(
@@ -331,6 +345,9 @@ def _sum_points(points_by_code):
 def model_detail(request, slug):
     context = selectors.model_detail(slug=slug, user=request.user)
     model = context["model"]
+    context["independence"] = record.independence_records(models=[model], user=request.user).get(
+        model.pk, []
+    )
     labels = chart_labels()
     order = selectors.all_team_slugs()
     cells = selectors.scores_chosen_for_model(model=model, user=request.user)

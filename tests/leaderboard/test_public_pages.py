@@ -11,8 +11,8 @@ OUTCOMES = {"ko": ("진출", "탈락"), "en": ("Advanced", "Eliminated")}
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_the_home_page_shows_the_five_teams_with_their_outcomes(client, program, lang):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE=lang)
+def test_the_first_stage_decisions_show_the_five_teams_with_their_outcomes(client, program, lang):
+    response = client.get("/phases/first-stage/decisions/", HTTP_ACCEPT_LANGUAGE=lang)
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<html lang="{lang}">' in html
