@@ -48,20 +48,16 @@ def phase_list(*, include_demo: bool = False) -> list[Phase]:
     return list(phases if include_demo else phases.filter(is_demo=False))
 
 
-def current_phase(phases: list[Phase] | None = None) -> Phase | None:
-    """The phase the program is in: one under way, else the next upcoming, else the last one.
+def current_phase(phases: list[Phase] | None = None, now=None) -> Phase | None:
+    """The phase the program is in: one under way, else the next one, else the latest.
 
     `phases` are the program's (non-demo) phases in order, when the caller has them already.
     """
+    from .program.selectors import program_position
+
     phases = phase_list() if phases is None else phases
-    for wanted in (
-        (Phase.Status.EVALUATING, Phase.Status.DECIDING),
-        (Phase.Status.UPCOMING,),
-    ):
-        for phase in phases:
-            if phase.status in wanted:
-                return phase
-    return phases[-1] if phases else None
+    position = program_position(phases=phases, now=now)
+    return position.current or position.next or position.latest
 
 
 def assessments_visible(*, user, now=None):
@@ -686,6 +682,7 @@ def export_rows(board: Leaderboard) -> list[dict]:
                 "below_target": cell.below_target,
                 "mode": score.mode,
                 "reporter": score.reporter,
+                "reliability": score.reliability,
                 "source_title": score.source_title,
                 "source_url": score.source_url,
                 "run_id": str(score.run_id or ""),
@@ -714,6 +711,7 @@ EXPORT_FIELDS = (
     "below_target",
     "mode",
     "reporter",
+    "reliability",
     "source_title",
     "source_url",
     "run_id",

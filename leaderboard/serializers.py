@@ -173,6 +173,7 @@ class ScoreSerializer(serializers.ModelSerializer):
             "mode",
             "setup",
             "reporter",
+            "reliability",
             "source_title",
             "source_url",
             "note",

@@ -188,6 +188,6 @@ def program_position(*, phases: list[Phase], now=None) -> ProgramPosition:
         statements = list(
             coming.events.known_on(now)
             .filter(kind=PhaseEvent.Kind.STATEMENT)
-            .order_by("-on", "-code")[:2]
+            .order_by("-on", "code")[:2]
         )
     return ProgramPosition(current, latest, coming, statements)

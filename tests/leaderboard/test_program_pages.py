@@ -207,3 +207,16 @@ def test_no_page_puts_a_future_date_in_the_past_tense(client, program, clock):
                 for match in re.finditer(r"(Results announced|결과 발표) <time[^>]*>", html):
                     assert "is-future" not in match.group(0), (url, match.group(0))
                 assert not re.search(r"Announced .{0,80}Announced", html), url
+
+
+def test_exports_and_the_api_say_how_reliable_each_score_is(client, program):
+    rows = client.get("/phases/second-stage/export.json").json()["rows"]
+    aaii = {
+        (r["model"], r["value"]): r["reliability"] for r in rows if r["benchmark"] == "aaii-v4-1-1"
+    }
+    assert aaii[("solar-open-2-250b-a15b", "37.4")] == "secondary"
+    scores = client.get("/api/v1/scores/?model=exaone-4-0-32b&page_size=100").json()["results"]
+    ifeval = sorted(
+        (s["display_value"], s["reliability"]) for s in scores if s["benchmark"] == "ifeval"
+    )
+    assert ifeval == [("83.7", "official"), ("84.7", "official")]
