@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "kai_site.apps.SiteConfig",
     "leaderboard",
     "evaluations",
 ]
@@ -155,6 +156,9 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# With DEBUG off, `check --deploy` refuses the console (or file) backend, which would write
+# password-reset links to the server's output, unless this says it is meant (kai_site.E001).
+ALLOW_CONSOLE_EMAIL = env.bool("ALLOW_CONSOLE_EMAIL", default=False)
 
 # Celery: with REDIS_URL, a real broker; without it, tasks run eagerly in the caller.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
