@@ -53,6 +53,13 @@ urlpatterns = [
         name="redoc",
     ),
     path("tokens/", api_tokens.tokens_page, name="tokens"),
+    path("tokens/accounts/", api_tokens.token_holders_page, name="token-holders"),
+    path(
+        "tokens/accounts/<int:user_id>/revoke/",
+        api_tokens.token_holder_revoke_page,
+        name="token-holder-revoke",
+    ),
     path("tokens/<str:token_key>/revoke/", api_tokens.token_revoke_page, name="token-revoke-page"),
-    re_path(r"^.*$", api_not_found),
+    # [\s\S], not ".": a path with an encoded newline (%0A) is under /api/ too: JSON 404.
+    re_path(r"^[\s\S]*$", api_not_found),
 ]
