@@ -14,7 +14,10 @@ export SECRET_KEY DEBUG=false
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
 export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-false}" SECURE_COOKIES="${SECURE_COOKIES:-false}"
 export GUNICORN_BIND="${GUNICORN_BIND:-127.0.0.1:8000}"
+# This machine's own stack: password-reset e-mails may go to this terminal unless SMTP is set.
+export ALLOW_CONSOLE_EMAIL="${ALLOW_CONSOLE_EMAIL:-true}"
 
+.venv/bin/python manage.py check --deploy --fail-level ERROR  # refuse to start on an error
 .venv/bin/python manage.py migrate --no-input
 .venv/bin/python manage.py collectstatic --no-input -v0
 .venv/bin/python manage.py load_program

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from kai_site.csv_export import csv_write
 from leaderboard.audit import canonical_json
 from leaderboard.models import Phase
 
@@ -74,9 +74,7 @@ def run_feedback(request, run_id):
 
 def _csv_response(rows, filename):
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
-    writer.writeheader()
-    writer.writerows(rows)
+    csv_write(buffer, fieldnames=EXPORT_FIELDS, rows=rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response

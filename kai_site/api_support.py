@@ -11,6 +11,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from .client_address import client_address
+
 
 class ApiPagination(PageNumberPagination):
     """?page=2&page_size=100: 50 items a page by default, at most 500."""
@@ -21,10 +23,17 @@ class ApiPagination(PageNumberPagination):
 
 
 class _LiveRatesMixin:
-    """Reads the rate when asked, so that a changed REST_FRAMEWORK setting (tests) applies."""
+    """Reads the rate when asked, so that a changed REST_FRAMEWORK setting (tests) applies.
+
+    The client is identified as the sign-in lockout identifies it (kai_site.client_address):
+    a forged X-Forwarded-For header never gives a client a fresh allowance.
+    """
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        return client_address(request)
 
 
 class AnonThrottle(_LiveRatesMixin, SimpleRateThrottle):

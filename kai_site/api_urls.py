@@ -1,11 +1,7 @@
 """URLs of the REST API (/api/v1/), its schema and documentation, and the token page."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from evaluations import api as runs_api
@@ -13,6 +9,7 @@ from leaderboard import api as public_api
 
 from . import api_tokens
 from .api_errors import api_not_found
+from .api_schema import SchemaView
 
 app_name = "api"
 
@@ -47,7 +44,7 @@ v1 = [
 
 urlpatterns = [
     path("v1/", include(v1)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves its script as a file, so no inline script is needed (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path(
@@ -56,6 +53,13 @@ urlpatterns = [
         name="redoc",
     ),
     path("tokens/", api_tokens.tokens_page, name="tokens"),
+    path("tokens/accounts/", api_tokens.token_holders_page, name="token-holders"),
+    path(
+        "tokens/accounts/<int:user_id>/revoke/",
+        api_tokens.token_holder_revoke_page,
+        name="token-holder-revoke",
+    ),
     path("tokens/<str:token_key>/revoke/", api_tokens.token_revoke_page, name="token-revoke-page"),
-    re_path(r"^.*$", api_not_found),
+    # [\s\S], not ".": a path with an encoded newline (%0A) is under /api/ too: JSON 404.
+    re_path(r"^[\s\S]*$", api_not_found),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "kai_site.apps.SiteConfig",
     "leaderboard",
     "evaluations",
 ]
@@ -65,11 +66,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Lock the attacker, not the address: failures lock one account from one address. Across
+# accounts, an address over its budget of failures has each account that fails from it locked at
+# the first failure (kai_site/accounts.py); accounts that do not fail are never refused.
+LOGIN_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_FAILURE_LIMIT = "kai_site.accounts.failure_limit"
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client address: the socket's, or the one our trusted proxies append (README, nginx example).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "kai_site.client_address.client_address"
 
 ROOT_URLCONF = "kai_site.urls"
 WSGI_APPLICATION = "kai_site.wsgi.application"
@@ -118,6 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: every new password (page, reset, admin, command) revokes the API tokens.
+    {"NAME": "kai_site.accounts.EndCredentialsOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "leaderboard:home"
@@ -155,6 +166,9 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# With DEBUG off, `check --deploy` refuses the console (or file) backend, which would write
+# password-reset links to the server's output, unless this says it is meant (kai_site.E001).
+ALLOW_CONSOLE_EMAIL = env.bool("ALLOW_CONSOLE_EMAIL", default=False)
 
 # Celery: with REDIS_URL, a real broker; without it, tasks run eagerly in the caller.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -197,6 +211,8 @@ REST_FRAMEWORK = {
         "user": env.str("API_USER_RATE", default="600/min"),
     },
     "EXCEPTION_HANDLER": "kai_site.api_errors.exception_handler",
+    # Our throttles read kai_site.client_address (the same setting); this keeps DRF's own in step.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "K-AI Leaderboard API",
@@ -221,9 +237,11 @@ SPECTACULAR_SETTINGS = {
 }
 # API tokens expire (a leaked token in a team's CI stops working on its own); 0 = never.
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+API_TOKEN_LIMIT_PER_USER = env.int("API_TOKEN_LIMIT_PER_USER", default=5)
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS) if API_TOKEN_TTL_DAYS > 0 else None,
     "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": API_TOKEN_LIMIT_PER_USER if API_TOKEN_LIMIT_PER_USER > 0 else None,
 }
 
 # Evaluation runs

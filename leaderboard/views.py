@@ -1,6 +1,5 @@
 """Public pages: parse the request, call one selector, render."""
 
-import csv
 import re
 
 from django.contrib.messages import get_messages
@@ -10,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from kai_site.csv_export import csv_write
 
 from . import charts, selectors
 from .cache import cached_fragment, current_state
@@ -283,10 +284,8 @@ def phase_export_csv(request, slug):
     phase, records = _export_records(request, slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kai-{phase.slug}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Korean names as UTF-8
-    writer = csv.DictWriter(response, fieldnames=selectors.EXPORT_FIELDS)
-    writer.writeheader()
-    writer.writerows(records)
+    # A BOM, so spreadsheet programs read the Korean names as UTF-8; no cell can run.
+    csv_write(response, fieldnames=selectors.EXPORT_FIELDS, rows=records, bom=True)
     return response
 
 

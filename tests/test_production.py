@@ -18,14 +18,16 @@ from kai_site.logging import JsonFormatter
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_check_deploy_passes_with_production_settings():
+def check_deploy(**variables) -> subprocess.CompletedProcess:
+    """`check --deploy --fail-level WARNING` as a production process runs it, with these variables."""
     # A production process has none of the test run's variables (browser tests set some).
     dropped = ("DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="kai.example.org")
-    env.pop("SECURE_SSL_REDIRECT", None)
-    env.pop("SECURE_COOKIES", None)
-    result = subprocess.run(
+    for name in ("SECURE_SSL_REDIRECT", "SECURE_COOKIES", "EMAIL_BACKEND", "ALLOW_CONSOLE_EMAIL"):
+        env.pop(name, None)
+    env.update(variables)
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -33,8 +35,41 @@ def test_check_deploy_passes_with_production_settings():
         text=True,
         timeout=120,
     )
+
+
+SMTP = {
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "EMAIL_HOST": "smtp.example.org",
+}
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = check_deploy(**SMTP)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_the_console_email_backend_unless_told_it_is_meant():
+    # The default backend prints password-reset links, with their tokens, to the server's output.
+    refused = check_deploy()
+    assert refused.returncode != 0
+    assert "kai_site.E001" in refused.stderr and "ALLOW_CONSOLE_EMAIL" in refused.stderr
+    allowed = check_deploy(ALLOW_CONSOLE_EMAIL="true")
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+
+
+def test_the_email_check_leaves_development_alone(settings):
+    from kai_site.checks import email_backend_check
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.DEBUG = True
+    assert email_backend_check() == []
+    settings.DEBUG = False
+    assert [error.id for error in email_backend_check()] == ["kai_site.E001"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    assert [error.id for error in email_backend_check()] == ["kai_site.E001"]
+    settings.EMAIL_BACKEND = SMTP["EMAIL_BACKEND"]
+    assert email_backend_check() == []
 
 
 @pytest.mark.django_db

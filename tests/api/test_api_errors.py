@@ -24,6 +24,13 @@ def test_an_unknown_path_under_the_api_is_a_404_in_the_error_shape(anon):
     assert error_of(response)["code"] == "not_found"
 
 
+def test_a_path_with_an_encoded_newline_is_still_a_404_in_the_error_shape(anon):
+    # Found by schema-driven fuzzing: "." in the catch-all did not match a newline.
+    response = anon.get("/api/v1/phases/a%0Ab/leaderboard/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert error_of(response)["code"] == "not_found"
+
+
 def test_a_method_that_is_not_allowed_is_a_405_in_the_error_shape(anon, world):
     response = anon.delete("/api/v1/phases/")
     assert response.status_code == 405

@@ -49,12 +49,29 @@ def api_schema(settings, world):
     request_finished.connect(close_old_connections)
 
 
+# Answers that say nothing about whether the data itself was acceptable (as schemathesis counts).
+NOT_ABOUT_THE_DATA = {401, 403, 404, 409, 429}
+
+
+def mostly_rejected(statuses: list[int]) -> bool:
+    """Schemathesis' 'schema validation mismatch': every schema-valid request refused, with
+    validation errors (400, 422, ...) among the refusals: the API accepts less than its schema says.
+    """
+    if not statuses or any(status < 400 or status >= 500 for status in statuses):
+        return False
+    about_the_data = [status for status in statuses if status not in NOT_ABOUT_THE_DATA]
+    counted = about_the_data + [status for status in statuses if status == 404]
+    return bool(counted) and len(about_the_data) / len(counted) >= 0.1
+
+
 def fuzz(schema, headers: dict) -> list[str]:
     """Run every operation in both generation modes; the failures, one line each."""
     failures = []
+    statuses: list[int] = []  # of the current operation and mode
     for result in schema.get_all_operations():
         operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            statuses.clear()
 
             @given(case=operation.as_strategy(generation_mode=mode))
             @settings(
@@ -65,7 +82,8 @@ def fuzz(schema, headers: dict) -> list[str]:
                 suppress_health_check=list(HealthCheck),
             )
             def run(case):
-                case.call_and_validate(headers=headers, checks=CHECKS)
+                response = case.call_and_validate(headers=headers, checks=CHECKS)
+                statuses.append(response.status_code)
 
             try:
                 run()
@@ -73,7 +91,29 @@ def fuzz(schema, headers: dict) -> list[str]:
                 pass  # no invalid input exists for this operation (e.g. only a free-text path)
             except (Exception, BaseExceptionGroup) as exc:  # collect all problems of a run
                 failures.append(f"{operation.label} [{mode.value}]: {str(exc)[:800]}")
+            else:
+                if mode == GenerationMode.POSITIVE and mostly_rejected(statuses):
+                    failures.append(
+                        f"{operation.label}: every schema-valid request was refused "
+                        f"({sorted(statuses)}): the schema allows what the API does not accept"
+                    )
     return failures
+
+
+@pytest.mark.parametrize(
+    ("statuses", "mismatch"),
+    [
+        ([400, 400, 401], True),
+        ([404, 404, 400], True),
+        ([200, 400], False),
+        ([401, 401], False),
+        ([404, 404], False),
+        ([429, 409], False),
+        ([], False),
+    ],
+)
+def test_a_mismatch_is_every_valid_request_refused_with_validation_errors(statuses, mismatch):
+    assert mostly_rejected(statuses) is mismatch
 
 
 def test_the_api_answers_anonymous_clients_as_documented(api_schema):

@@ -26,7 +26,8 @@ def test_a_wrong_password_is_refused_in_the_error_shape(anon, member_a):
     response = anon.post(
         "/api/v1/auth/token/", {"username": "member-a", "password": "wrong"}, format="json"
     )
-    assert response.status_code == 400
+    # 401: well-formed input whose credentials are wrong (not a validation error, 400).
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
     assert response.json()["error"]["code"] == "invalid_credentials"
     assert AuthToken.objects.count() == 0
 
@@ -106,3 +107,89 @@ def test_a_token_expires_after_the_configured_days_and_is_then_refused(member_a,
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "authentication_failed"
     assert not AuthToken.objects.filter(user=member_a).exists()  # an expired token is removed
+
+
+# ---------------------------------------------------------------- tokens follow the account
+
+
+def test_a_token_issued_before_a_password_change_answers_401_after_it(member_a):
+    client, _ = token_client(member_a)
+    assert client.get("/api/v1/runs/").status_code == 200
+    member_a.set_password("a brand new passphrase 5")
+    member_a.save()
+    response = client.get("/api/v1/runs/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_one_account_holds_at_most_the_configured_number_of_tokens(anon, member_a, settings):
+    assert settings.REST_KNOX["TOKEN_LIMIT_PER_USER"] == 5
+    client, _ = token_client(member_a)
+    for _ in range(4):
+        assert client.post("/api/v1/auth/tokens/").status_code == 201
+    refused = client.post("/api/v1/auth/tokens/")
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert error["code"] == "token_limit" and error["details"] == {"limit": 5}
+    assert "5 tokens, the most one account may hold" in error["message"]
+    by_password = anon.post(
+        "/api/v1/auth/token/", {"username": "member-a", "password": PASSWORD}, format="json"
+    )
+    assert by_password.status_code == 403 and by_password.json()["error"]["code"] == "token_limit"
+    assert AuthToken.objects.filter(user=member_a).count() == 5
+    # Revoking one makes room again.
+    key = AuthToken.objects.filter(user=member_a).order_by("created").last().token_key
+    assert client.delete(f"/api/v1/auth/tokens/{key}/").status_code == 204
+    assert client.post("/api/v1/auth/tokens/").status_code == 201
+
+
+def test_expired_tokens_do_not_count_against_the_limit(member_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for _ in range(5):
+        token_client(member_a)
+    AuthToken.objects.filter(user=member_a).update(expiry=timezone.now() - timedelta(minutes=1))
+    client, _ = token_client(member_a)  # a live one, made outside the limit check
+    assert client.post("/api/v1/auth/tokens/").status_code == 201
+    assert AuthToken.objects.filter(user=member_a).count() == 2  # the expired ones are gone
+
+
+def test_the_token_page_says_so_when_the_limit_is_reached(client, member_a, settings):
+    settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_LIMIT_PER_USER": 2}
+    client.force_login(member_a)
+    page = client.get("/api/tokens/").content.decode()
+    assert "An account holds at most 2 tokens at a time" in page
+    assert "Changing or resetting your password revokes all your tokens" in page
+    client.post("/api/tokens/")
+    client.post("/api/tokens/")
+    refused = client.post("/api/tokens/").content.decode()
+    assert "You already hold 2 tokens, the most one account may hold" in refused
+    assert 'id="new-token"' not in refused
+    assert AuthToken.objects.filter(user=member_a).count() == 2
+
+
+def test_an_evaluator_revokes_all_tokens_of_an_account(client, evaluator, member_a, member_b):
+    client_a1, _ = token_client(member_a)
+    client_a2, _ = token_client(member_a)
+    client_b, _ = token_client(member_b)
+    client.force_login(evaluator)
+    assert "/api/tokens/accounts/" in client.get("/api/tokens/").content.decode()
+    listing = client.get("/api/tokens/accounts/").content.decode()
+    assert "member-a" in listing and "member-b" in listing and "Team A" in listing
+    response = client.post(f"/api/tokens/accounts/{member_a.pk}/revoke/", follow=True)
+    assert "2 tokens of member-a revoked" in response.content.decode()
+    assert client_a1.get("/api/v1/runs/").status_code == 401
+    assert client_a2.get("/api/v1/runs/").status_code == 401
+    assert client_b.get("/api/v1/runs/").status_code == 200
+    assert "member-a" not in client.get("/api/tokens/accounts/").content.decode()
+
+
+def test_only_evaluators_see_or_use_the_revoke_all_page(client, member_a, member_b):
+    token_client(member_b)
+    client.force_login(member_a)
+    assert client.get("/api/tokens/accounts/").status_code == 404
+    assert client.post(f"/api/tokens/accounts/{member_b.pk}/revoke/").status_code == 404
+    assert AuthToken.objects.filter(user=member_b).exists()
+    assert "Tokens of all accounts" not in client.get("/api/tokens/").content.decode()
