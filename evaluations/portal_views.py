@@ -31,6 +31,14 @@ EXPORT_FIELDS = [
     "reference_value",
     "reference_model",
     "percent_of_reference",
+    "extraction",
+    "strict_value",
+    "flexible_value",
+    "reason",
+    "count",
+    "line",
+    "prediction",
+    "extracted",
 ]
 
 
@@ -74,6 +82,7 @@ def run_feedback(request, run_id):
 
 def _csv_response(rows, filename):
     buffer = io.StringIO()
+    buffer.write("\ufeff")  # a byte order mark, so that spreadsheet programs read UTF-8
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
     writer.writeheader()
     writer.writerows(rows)
@@ -110,6 +119,9 @@ def phase_feedback_export(request, team, phase, fmt):
             "reasons_en": assessment.reasons_en,
         },
         "private_feedback": assessment.private_feedback if assessment else "",
+        "reading": [
+            selectors.feedback_reading_payload(row) for row in feedback["rows"] if row["result"]
+        ],
     }
     return _json_response(payload, filename)
 
@@ -127,5 +139,6 @@ def run_feedback_export(request, run_id, fmt):
         "status": run.status,
         "error_message": run.error_message,
         "results": rows,
+        "reading": selectors.feedback_reading_payload(row) if row["result"] else None,
     }
     return _json_response(payload, filename)
