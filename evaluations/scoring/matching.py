@@ -51,74 +51,100 @@ def _id_problems(
     return _NeedsCarefulPass(unknown=set(unknown.to_list()), duplicates=set(duplicated.to_list()))
 
 
-def _extraction_table(distinct: list[str], judge: _Judge) -> pl.DataFrame:
-    """Both modes' reading of each distinct prediction text, indexed by ``pi``."""
-    metric = judge.metric
+_INVALID_BASE = 40  # a mode value >= this is _INVALID_BASE + the reason's code
+_MODES_BASE = 64  # chosen and other mode values packed as chosen * 64 + other
+
+
+def _choice_value(extraction) -> int:
+    """One mode's reading of a choice prediction as a small integer (letter or reason)."""
+    if extraction.letter is not None:
+        return _LETTER_INDEX[extraction.letter]
+    return _INVALID_BASE + _REASON_CODE[extraction.reason]
+
+
+def _choice_codes(distinct: list[str], judge: _Judge) -> list[int]:
+    """Both modes' readings of each distinct prediction, packed into one integer each."""
+    codes = []
+    for value in distinct:
+        chosen, other = judge.extractions(value)
+        codes.append(_choice_value(chosen) * _MODES_BASE + _choice_value(other))
+    return codes
+
+
+def _exact_table(distinct: list[str], judge: _Judge) -> pl.DataFrame:
+    """Both modes' readings of each distinct exact-match prediction, indexed by ``pi``."""
+    names = ("text", "alt", "number", "ratio")
     columns: dict[str, list] = {"pi": list(range(len(distinct)))}
     schema: dict[str, pl.DataType] = {"pi": pl.UInt32()}
-    names = (
-        ("letter", "reason")
-        if metric == "accuracy"
-        else ("text", "alt", "number", "ratio", "reason")
-    )
     for prefix in ("c", "o"):
+        columns[f"{prefix}_reason"] = []
+        schema[f"{prefix}_reason"] = pl.UInt8()
         for name in names:
             columns[f"{prefix}_{name}"] = []
-            if name == "letter":
-                schema[f"{prefix}_{name}"] = pl.Int16()
-            elif name == "reason":
-                schema[f"{prefix}_{name}"] = pl.UInt8()
-            else:
-                schema[f"{prefix}_{name}"] = pl.String()
+            schema[f"{prefix}_{name}"] = pl.String()
     for value in distinct:
         for prefix, extraction in zip(("c", "o"), judge.extractions(value), strict=True):
             columns[f"{prefix}_reason"].append(_REASON_CODE[extraction.reason])
-            if metric == "accuracy":
-                letter = extraction.letter
-                columns[f"{prefix}_letter"].append(
-                    None if letter is None else _LETTER_INDEX[letter]
-                )
-                continue
             reading = extraction.reading
-            columns[f"{prefix}_text"].append(None if reading is None else reading.text)
-            columns[f"{prefix}_alt"].append(None if reading is None else reading.alt)
-            columns[f"{prefix}_number"].append(None if reading is None else reading.number)
-            columns[f"{prefix}_ratio"].append(None if reading is None else reading.ratio)
+            for name in names:
+                columns[f"{prefix}_{name}"].append(
+                    None if reading is None else getattr(reading, name)
+                )
     return pl.DataFrame(columns, schema=schema)
 
 
-def _outcome_expression(prefix: str, mode: str, metric: str, options: ScoringOptions) -> pl.Expr:
-    """Polars form of choice_outcome / exact_outcome (codes of _CODE) for one mode."""
+def _choice_outcome(value: pl.Expr) -> pl.Expr:
+    """Polars form of choice_outcome over a packed mode value (codes of _CODE)."""
+    return (
+        pl.when(value.is_null())
+        .then(pl.lit(_CODE[NO_ANSWER]))
+        .when(value >= _INVALID_BASE)
+        .then(value - _INVALID_BASE)
+        .when(pl.col("n_choices").is_not_null() & (value >= pl.col("n_choices")))
+        .then(pl.lit(_CODE[NOT_A_CHOICE]))
+        .when(value == pl.col("answer_index"))
+        .then(pl.lit(_CODE[CORRECT]))
+        .otherwise(pl.lit(_CODE[WRONG]))
+        .cast(pl.UInt8)
+    )
+
+
+def _exact_outcome(prefix: str, mode: str, options: ScoringOptions) -> pl.Expr:
+    """Polars form of exact_outcome for one mode (codes of _CODE)."""
     reason = pl.col(f"{prefix}_reason")
-    outcome = pl.when(pl.col("pi").is_null()).then(pl.lit(_CODE[NO_ANSWER]))
-    outcome = outcome.when(reason != 0).then(reason)
-    if metric == "accuracy":
-        letter = pl.col(f"{prefix}_letter")
-        outcome = outcome.when(
-            pl.col("n_choices").is_not_null() & (letter >= pl.col("n_choices"))
-        ).then(pl.lit(_CODE[NOT_A_CHOICE]))
-        correct = letter == pl.col("answer_index")
-    else:
-        target = pl.col("answer" if mode == STRICT else "answer_loose")
-        text = (pl.col(f"{prefix}_text") == target).fill_null(False) | (
-            pl.col(f"{prefix}_alt") == target
-        ).fill_null(False)
-        by_number = (pl.col(f"{prefix}_number") == pl.col("answer_number")).fill_null(False)
-        correct = pl.when(pl.col("answer_number").is_not_null()).then(by_number).otherwise(text)
-        if options.fractions:
-            by_ratio = (pl.col(f"{prefix}_ratio") == pl.col("answer_ratio")).fill_null(False)
-            correct = (
-                pl.when(pl.col("answer_ratio").is_not_null()).then(by_ratio).otherwise(correct)
-            )
-    outcome = outcome.when(correct.fill_null(False)).then(pl.lit(_CODE[CORRECT]))
-    return outcome.otherwise(pl.lit(_CODE[WRONG])).cast(pl.UInt8)
+    target = pl.col("answer" if mode == STRICT else "answer_loose")
+    text = (pl.col(f"{prefix}_text") == target).fill_null(False) | (
+        pl.col(f"{prefix}_alt") == target
+    ).fill_null(False)
+    by_number = (pl.col(f"{prefix}_number") == pl.col("answer_number")).fill_null(False)
+    correct = pl.when(pl.col("answer_number").is_not_null()).then(by_number).otherwise(text)
+    if options.fractions:
+        by_ratio = (pl.col(f"{prefix}_ratio") == pl.col("answer_ratio")).fill_null(False)
+        correct = pl.when(pl.col("answer_ratio").is_not_null()).then(by_ratio).otherwise(correct)
+    return (
+        pl.when(pl.col("pi").is_null())
+        .then(pl.lit(_CODE[NO_ANSWER]))
+        .when(reason != 0)
+        .then(reason)
+        .when(correct.fill_null(False))
+        .then(pl.lit(_CODE[CORRECT]))
+        .otherwise(pl.lit(_CODE[WRONG]))
+        .cast(pl.UInt8)
+    )
 
 
 def _both_outcomes(metric: str, options: ScoringOptions) -> tuple[pl.Expr, pl.Expr]:
     """(chosen, other) outcome codes; flexible is right wherever strict is (see _Judge.judge)."""
-    strict_prefix, flexible_prefix = ("c", "o") if options.extraction == STRICT else ("o", "c")
-    strict = _outcome_expression(strict_prefix, STRICT, metric, options)
-    flexible = _outcome_expression(flexible_prefix, FLEXIBLE, metric, options)
+    if metric == "accuracy":
+        chosen_value = (pl.col("pv") // _MODES_BASE).cast(pl.Int16)
+        other_value = (pl.col("pv") % _MODES_BASE).cast(pl.Int16)
+        values = {options.extraction: chosen_value, options.other: other_value}
+        strict = _choice_outcome(values[STRICT])
+        flexible = _choice_outcome(values[FLEXIBLE])
+    else:
+        prefixes = {options.extraction: "c", options.other: "o"}
+        strict = _exact_outcome(prefixes[STRICT], STRICT, options)
+        flexible = _exact_outcome(prefixes[FLEXIBLE], FLEXIBLE, options)
     flexible = pl.when(strict == _CODE[CORRECT]).then(strict).otherwise(flexible)
     if options.extraction == STRICT:
         return strict.alias("chosen"), flexible.alias("other")
@@ -132,7 +158,7 @@ class _Matched:
     categories: list[str]
     items_per_code: list[int]
     frame: pl.DataFrame
-    distinct: list[str]
+    records: pl.DataFrame
     judge: _Judge | None
 
 
@@ -160,7 +186,6 @@ def _match_records(
         pl.col("category").cast(pl.Enum(categories)).to_physical().alias("code"),
     ]
     record_columns = [id_hash, pl.col("id"), pl.col("line")]
-    distinct: list[str] = []
     judge = None
     table = None
     if metric == "pass_at_k":
@@ -168,14 +193,15 @@ def _match_records(
         record_columns += [pl.col("n"), pl.col("c")]
     else:
         judge = _Judge(metric, options)
-        distinct = records.get_column("prediction").drop_nulls().unique().sort().to_list()
-        table = _extraction_table(distinct, judge).lazy()
-        record_columns.append(
-            pl.col("prediction")
-            .replace_strict(distinct, range(len(distinct)), default=None, return_dtype=pl.UInt32)
-            .alias("pi")
-        )
+        distinct = records.get_column("prediction").drop_nulls().unique().to_list()
         if metric == "accuracy":
+            record_columns.append(
+                pl.col("prediction")
+                .replace_strict(
+                    distinct, _choice_codes(distinct, judge), default=None, return_dtype=pl.UInt16
+                )
+                .alias("pv")
+            )
             key_columns += [
                 pl.col("answer")
                 .replace_strict(_LETTER_INDEX, default=None, return_dtype=pl.Int16)
@@ -183,13 +209,18 @@ def _match_records(
                 pl.col("n_choices"),
             ]
         else:
+            table = _exact_table(distinct, judge).lazy()
+            record_columns.append(
+                pl.col("prediction")
+                .replace_strict(
+                    distinct, range(len(distinct)), default=None, return_dtype=pl.UInt32
+                )
+                .alias("pi")
+            )
             key_columns += [
                 pl.col(name) for name in ("answer", "answer_loose", "answer_number", "answer_ratio")
             ]
-        payload = [
-            pl.col("pi"),
-            *_both_outcomes(metric, options),
-        ]
+        payload = list(_both_outcomes(metric, options))
     key_side = key_frame(key_path, metric).with_row_index("ki").select(key_columns)
     joined = records.lazy().select(record_columns).join(key_side, on="h", how="inner")
     if table is not None:
@@ -203,7 +234,7 @@ def _match_records(
         or matched.get_column("ki").n_unique() != matched.height
     ):
         raise _id_problems(records, key_path, metric)
-    return _Matched(categories, items_per_code, matched.drop("same"), distinct, judge)
+    return _Matched(categories, items_per_code, matched.drop("same"), records, judge)
 
 
 def _grouped_counts(matched: _Matched, *, metric: str) -> pl.DataFrame:
@@ -234,16 +265,21 @@ def _reason_counts_and_examples(matched: _Matched) -> tuple[dict[str, int], dict
     }
     first = (
         frame.filter(pl.col("chosen") != _CODE[CORRECT])
-        .select("line", "chosen", "pi")
+        .select("line", "chosen")
         .sort("line")
         .group_by("chosen", maintain_order=True)
         .head(EXAMPLES)
-        .select("line", "chosen", "pi")
+        .select("line", "chosen")
+    )
+    predictions = dict(
+        matched.records.filter(pl.col("line").is_in(first.get_column("line").implode()))
+        .select("line", "prediction")
+        .iter_rows()
     )
     examples: dict[str, list[list]] = {}
     judge = matched.judge
-    for line, code, pi in first.iter_rows():
-        value = None if pi is None else matched.distinct[pi]
+    for line, code in first.iter_rows():
+        value = predictions[line]
         shown = judge.extractions(value)[0].shown
         examples.setdefault(_OUTCOME_OF_CODE[code], []).append([line, shorten(value), shown])
     return counts, examples

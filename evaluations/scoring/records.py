@@ -27,10 +27,15 @@ from .results import ScoringOptions
 
 _WS = r"[ \t\r]*"
 _JSON_TEXT = r'[^"\\\x00-\x1f]*'
+# A JSON string body with escapes, but no surrogate escapes (a lone surrogate must be refused
+# by the careful parser); strings with escapes are decoded by polars' JSON decoder.
+_JSON_ESCAPED_TEXT = (
+    r'(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]'
+    r"|\\u(?:[0-9a-cA-Ce-fE-F][0-9a-fA-F]{3}|[dD][0-7][0-9a-fA-F]{2}))*"
+)
 _JSON_COUNT = r"0|[1-9][0-9]{0,17}"
 _JSON_ID = rf'(?:"(?<id_text>{_JSON_TEXT})"|(?<id_number>{_JSON_COUNT}))'
 _BLOCK_BYTES = 4 * 1024 * 1024
-_PYTHON_LEFTOVER_LIMIT = 10_000
 _NON_ASCII = r"[^\x00-\x7f]"
 
 
@@ -59,10 +64,12 @@ def _json_pattern(*members: tuple[str, str]) -> str:
 
 
 _PREDICTION_MEMBER = ("prediction", rf'"(?<prediction>{_JSON_TEXT})"')
+_ESCAPED_PREDICTION_MEMBER = ("prediction", rf'"(?<prediction>{_JSON_ESCAPED_TEXT})"')
 _JSON_PATTERNS = {
     "prediction": [
         _json_pattern(("id", _JSON_ID), _PREDICTION_MEMBER),
-        _json_pattern(_PREDICTION_MEMBER, ("id", _JSON_ID)),
+        _json_pattern(("id", _JSON_ID), _ESCAPED_PREDICTION_MEMBER),
+        _json_pattern(_ESCAPED_PREDICTION_MEMBER, ("id", _JSON_ID)),
     ],
     "pass_at_k": [
         _json_pattern(
@@ -254,6 +261,21 @@ def _read_records(
     return _nfc_ids(records)
 
 
+def _unescaped(frame: pl.DataFrame) -> pl.DataFrame:
+    """Decode the JSON escapes of predictions the regex took as written (``\\n``, ``\\u…``)."""
+    if "prediction" not in frame.columns:
+        return frame
+    escaped = pl.col("prediction").str.contains("\\", literal=True)
+    if not frame.select(escaped.any()).item():
+        return frame
+    decoded = frame.filter(escaped).with_columns(
+        (pl.lit('"') + pl.col("prediction") + pl.lit('"'))
+        .str.json_decode(pl.String)
+        .alias("prediction")
+    )
+    return pl.concat([frame.filter(~escaped), decoded], how="vertical")
+
+
 def _nfc_ids(records: pl.DataFrame) -> pl.DataFrame:
     """Ids in NFC, as the Python parser and the key have them (Python's own normalization)."""
     others = records.get_column("id").filter(records.get_column("id").str.contains(_NON_ASCII))
@@ -311,19 +333,27 @@ def _parse_unmatched_lines(
     predictions (when there are many such lines, e.g. keys in another order), then the careful
     path's own parser for whatever is still left."""
     parts = []
-    if metric != "pass_at_k" and layout is None and rest.height > _PYTHON_LEFTOVER_LIMIT:
-        groups = rest.select(
-            pl.col("line_no"), pl.col("text").str.extract_groups(_JSON_PATTERNS["prediction"][1])
-        ).unnest("text")
-        hit = groups.get_column("prediction").is_not_null()
-        parts.append(
-            groups.filter(hit)
-            .with_columns(
-                pl.coalesce("id_text", "id_number").alias("id"), pl.col("line_no").alias("line")
+    if metric != "pass_at_k" and layout is None:
+        # Predictions with JSON escapes (a newline, a quote, Korean written as \\uXXXX), in
+        # either key order; what is left goes to the careful path's parser.
+        for pattern in _JSON_PATTERNS["prediction"][1:]:
+            if rest.is_empty():
+                break
+            groups = rest.select(
+                pl.col("line_no"), pl.col("text").str.extract_groups(pattern)
+            ).unnest("text")
+            hit = groups.get_column("prediction").is_not_null()
+            parts.append(
+                _unescaped(
+                    groups.filter(hit)
+                    .with_columns(
+                        pl.coalesce("id_text", "id_number").alias("id"),
+                        pl.col("line_no").alias("line"),
+                    )
+                    .select(casts)
+                )
             )
-            .select(casts)
-        )
-        rest = rest.filter(~hit)
+            rest = rest.filter(~hit)
     parts.append(
         _parse_leftovers(
             rest,

@@ -172,3 +172,22 @@ def test_a_run_cancelled_before_it_started_does_not_count_toward_the_quota(
     with pytest.raises(QuotaExceeded) as refused:
         submit(member_a, model_a, phase, benchmark, lines)
     assert "cancelled before they started" in refused.value.message
+
+
+def test_a_sample_count_over_the_benchmarks_limit_is_refused_at_submission(
+    tmp_path, member_a, model_a, phase
+):
+    from evaluations.services import RunError
+
+    bench = BenchmarkFactory(code="code-p", metric="pass_at_k", pass_k=1, max_samples=200)
+    key = tmp_path / "code-key.jsonl"
+    key.write_text('{"id": "p1", "category": "c"}\n', encoding="utf-8")
+    answer_key_import(benchmark=bench, path=key)
+    content = b'{"id": "p1", "n": 1000000001, "c": 1000000000}\n'
+    with pytest.raises(RunError) as refused:
+        run_submit(
+            user=member_a, model=model_a, phase=phase, benchmark=bench, upload=upload(content)
+        )
+    assert refused.value.code == "too_many_samples"
+    assert "at most 200 samples per problem" in refused.value.message
+    assert "Line 1" in refused.value.message and EvaluationRun.objects.count() == 0

@@ -431,3 +431,97 @@ def test_fast_path_and_reference_report_the_same_problem(scenario, bad, where):
             errors.append((error.code, error.line, error.field, error.message))
     assert errors[0] == errors[1]
     assert errors[0][1] is not None and f"Line {errors[0][1]}" in errors[0][3]
+
+
+def test_ids_match_in_nfc_on_both_sides(tmp_path):
+    import unicodedata
+
+    ids = [f"역사-{i}" for i in range(5)]
+    key_path = store_key(tmp_path, [(i, "A", "c", 4) for i in ids], "accuracy")
+    lines = [
+        orjson.dumps({"id": unicodedata.normalize("NFD", i), "prediction": "A"}).decode()
+        for i in ids
+    ]
+    path = write_lines(tmp_path, lines)
+    for scorer in (score_file, score_file_reference):
+        result = scorer(predictions_path=path, key_path=key_path, metric="accuracy")
+        assert (result.value, result.answered) == (100.0, 5)
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [("ｑ１", True), ("q\u200b1", True), ("q9", False)],
+)
+def test_an_unknown_id_says_when_it_differs_from_a_key_id_only_in_unicode_form(
+    tmp_path, written, hint
+):
+    key_path = store_key(tmp_path, [("q1", "A", "c", 4), ("q2", "B", "c", 4)], "accuracy")
+    path = write_lines(tmp_path, [orjson.dumps({"id": written, "prediction": "A"}).decode()])
+    for scorer in (score_file, score_file_reference):
+        with pytest.raises(PredictionFileError) as caught:
+            scorer(predictions_path=path, key_path=key_path, metric="accuracy")
+        assert caught.value.code == "unknown_id"
+        assert ("only in its Unicode form" in caught.value.message) is hint
+        if hint:
+            assert '"q1"' in caught.value.message
+
+
+def test_a_billion_samples_per_problem_score_in_under_a_second(tmp_path):
+    import time
+
+    key_path = store_key(tmp_path, [("q1", None, "c", None), ("q2", None, "c", None)], "pass_at_k")
+    path = write_lines(
+        tmp_path,
+        ['{"id": "q1", "n": 1000000001, "c": 1000000000}', '{"id": "q2", "n": 10, "c": 0}'],
+    )
+    started = time.perf_counter()
+    result = score_file(predictions_path=path, key_path=key_path, metric="pass_at_k", k=1)
+    assert time.perf_counter() - started < 1.0
+    assert result.value == pytest.approx(50.0, abs=1e-6)
+    capped = ScoringOptions(max_samples=10_000)
+    with pytest.raises(PredictionFileError) as caught:
+        score_file(
+            predictions_path=path, key_path=key_path, metric="pass_at_k", k=1, options=capped
+        )
+    assert (caught.value.code, caught.value.line) == ("too_many_samples", 1)
+
+
+def test_null_and_empty_predictions_and_extra_fields_are_scored_not_refused(tmp_path):
+    key_path = store_key(tmp_path, items_for(4), "accuracy")
+    lines = [
+        '{"id": "q0", "prediction": null}',
+        '{"id": "q1", "prediction": ""}',
+        '{"id": "q2", "prediction": "C", "raw_output": "The answer is C", "latency_ms": 812}',
+        '{"id": "q3", "prediction": "D"}',
+    ]
+    path = write_lines(tmp_path, lines)
+    for scorer in (score_file, score_file_reference):
+        result = scorer(predictions_path=path, key_path=key_path, metric="accuracy")
+        assert (result.value, result.answered, result.invalid) == (50.0, 4, 2)
+        assert result.ignored_fields == (("latency_ms", 1), ("raw_output", 1))
+        no_answer = result.reasons[0]
+        assert no_answer.reason == "no_answer" and no_answer.count == 2
+        assert [(e.line, e.prediction) for e in no_answer.examples] == [(1, None), (2, "")]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=0, max_size=30).map(
+            lambda text: f'{text}\n정답은 B입니다 "{text}" \\boxed{{C}}'
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.booleans(),
+    OPTIONS,
+)
+def test_predictions_with_json_escapes_read_the_same_on_both_paths(texts, ascii_only, options):
+    items = [(f"q{i}", "ABCD"[i % 4], "c", 4) for i in range(len(texts))]
+    lines = [
+        json.dumps({"id": f"q{i}", "prediction": text}, ensure_ascii=ascii_only)
+        for i, text in enumerate(texts)
+    ]
+    with tempfile.TemporaryDirectory() as directory:
+        fast, reference = both(Path(directory), "accuracy", items, lines, options)
+    assert fast == reference
