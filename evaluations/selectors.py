@@ -174,6 +174,8 @@ def result_reading(result: RunResult | None) -> dict:
             "extraction_label": "",
             "figures": [],
             "reasons": [],
+            "reasons_seen": [],
+            "reasons_not_seen": [],
             "ignored_fields": [],
             "ignored_field_lines": 0,
         }
@@ -202,6 +204,8 @@ def result_reading(result: RunResult | None) -> dict:
         "extraction_label": labels.get(result.extraction, ""),
         "figures": figures,
         "reasons": reasons,
+        "reasons_seen": [reason for reason in reasons if reason["count"]],
+        "reasons_not_seen": [reason["label"] for reason in reasons if not reason["count"]],
         "ignored_fields": feedback.get("ignored_fields", []),
         "ignored_field_lines": feedback.get("ignored_field_lines", 0),
     }
@@ -419,7 +423,13 @@ def _example_cell(outcome: str, shown: str) -> dict:
 def extraction_examples(*, benchmark) -> list[dict]:
     """Illustrative predictions read by the scoring code itself in both modes, with an
     illustrative key (never a real one): what the benchmark page shows under its rules."""
-    from .scoring.extraction import choice_outcome, exact_outcome, extract_choice, extract_exact
+    from .scoring.extraction import (
+        choice_outcome,
+        exact_outcome,
+        extract_choice,
+        extract_exact,
+        shorten,
+    )
     from .scoring.normalize import key_answer
 
     rows = []
@@ -429,7 +439,7 @@ def extraction_examples(*, benchmark) -> list[dict]:
             for mode in ("strict", "flexible"):
                 read = extract_choice(text, mode=mode, numbered=benchmark.numbered_choices)
                 cells[mode] = _example_cell(*choice_outcome(read, "B", 4))
-            rows.append({"prediction": text, "key": "B", **cells})
+            rows.append({"prediction": shorten(text), "key": "B", **cells})
     elif benchmark.metric == benchmark.Metric.EXACT_MATCH:
         fractions = benchmark.fraction_equals_decimal
         for text, key in EXACT_EXAMPLES:
@@ -438,5 +448,5 @@ def extraction_examples(*, benchmark) -> list[dict]:
                 read = extract_exact(text, mode=mode, fractions=fractions)
                 outcome = exact_outcome(read, key_answer(key), mode=mode, fractions=fractions)
                 cells[mode] = _example_cell(*outcome)
-            rows.append({"prediction": text, "key": key, **cells})
+            rows.append({"prediction": shorten(text), "key": key, **cells})
     return rows
