@@ -322,6 +322,14 @@ def stored_key_format(path: str | os.PathLike[str]) -> str | None:
     return pl.read_parquet_metadata(path).get(_METADATA_VERSION)
 
 
+def answer_key_is_current(path: str | os.PathLike[str]) -> bool:
+    """True when a stored key exists in the current format (older ones should be re-imported)."""
+    try:
+        return stored_key_format(path) == _FORMAT_VERSION
+    except (OSError, pl.exceptions.PolarsError):
+        return False
+
+
 def check_key_format(path: str | os.PathLike[str], metric: str) -> bool:
     """True for a current key; False for a format-1 key that still works (choice letters and
     pass@k). A format-1 exact-match key is refused: its answers lost leading zeros and labels."""

@@ -265,10 +265,9 @@ def _reason_counts_and_examples(matched: _Matched) -> tuple[dict[str, int], dict
     }
     first = (
         frame.filter(pl.col("chosen") != _CODE[CORRECT])
-        .select("line", "chosen")
-        .sort("line")
-        .group_by("chosen", maintain_order=True)
-        .head(EXAMPLES)
+        .group_by("chosen")
+        .agg(pl.col("line").bottom_k(EXAMPLES))
+        .explode("line")
         .select("line", "chosen")
     )
     predictions = dict(
@@ -278,7 +277,7 @@ def _reason_counts_and_examples(matched: _Matched) -> tuple[dict[str, int], dict
     )
     examples: dict[str, list[list]] = {}
     judge = matched.judge
-    for line, code in first.iter_rows():
+    for line, code in sorted(first.iter_rows()):
         value = predictions[line]
         shown = judge.extractions(value)[0].shown
         examples.setdefault(_OUTCOME_OF_CODE[code], []).append([line, shorten(value), shown])
