@@ -419,4 +419,7 @@ def _parse_leftovers(
     else:
         columns["prediction"] = first
     columns["line"] = lines
-    return pl.DataFrame(columns, schema=_record_schema(metric))
+    try:
+        return pl.DataFrame(columns, schema=_record_schema(metric))
+    except (OverflowError, TypeError, pl.exceptions.PolarsError) as exc:  # beyond 64 bits
+        raise _NeedsCarefulPass() from exc

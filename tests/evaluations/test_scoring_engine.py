@@ -525,3 +525,11 @@ def test_predictions_with_json_escapes_read_the_same_on_both_paths(texts, ascii_
     with tempfile.TemporaryDirectory() as directory:
         fast, reference = both(Path(directory), "accuracy", items, lines, options)
     assert fast == reference
+
+
+def test_sample_counts_beyond_64_bits_are_scored_by_the_careful_path(tmp_path):
+    key_path = store_key(tmp_path, [("q1", None, "c", None)], "pass_at_k")
+    huge = 10**30
+    path = write_lines(tmp_path, [f'{{"id": "q1", "n": {huge + 1}, "c": {huge}}}'])
+    result = score_file(predictions_path=path, key_path=key_path, metric="pass_at_k", k=1)
+    assert result.value == pytest.approx(100.0)
