@@ -11,8 +11,10 @@ Strict
 
 Flexible
     The final answer is found in free text written in Korean, English or Japanese. Anything
-    strict accepts, flexible accepts with the same answer. Otherwise *candidates* are
-    collected from the whole text:
+    strict accepts, flexible accepts with the same answer. A reasoning block
+    ``<think>…</think>`` (as reasoning models write before their answer) is set aside: the
+    answer is read from what follows it, and a block that is never closed leaves no answer.
+    Otherwise *candidates* are collected from the whole text:
 
     1. **Answer labels anywhere**: ``정답은 B입니다``, ``따라서 답: ②``, ``The answer is (B)``,
        ``The correct option is B``, ``Final answer: B``, ``答えは B です``. A label is
@@ -194,6 +196,7 @@ _EMPHASIS = re.compile(
 _LEADING = re.compile(r"^(?:\s*(?:\*\*|__|\*|`|\$\$|\\\(|\\\[))+")
 _TRAILING = re.compile(r"(?:(?:\*\*|__|\*|`|\$\$|\$|\\\)|\\\])\s*)+$")
 _BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_THINKING = re.compile(r"<think(?:ing)?>.*?(?:</think(?:ing)?>|\Z)", re.S | re.I)
 
 
 @dataclass(frozen=True)
@@ -371,7 +374,7 @@ def extract_choice(text: str | None, *, mode: str, numbered: bool = False) -> Ch
         return ChoiceExtraction(letter, None, letter)
     if mode == STRICT:
         return ChoiceExtraction(None, NO_ANSWER, "")
-    value = fold(text)
+    value = _THINKING.sub("\n", fold(text))
     candidates = _label_choices(value, numbered)
     others = []
     for position, content in _box_contents(value):
@@ -491,7 +494,7 @@ def extract_exact(text: str | None, *, mode: str, fractions: bool = False) -> Ex
         if strict is None:
             return ExactExtraction(None, NO_ANSWER, "")
         return ExactExtraction(strict, None, shorten(strict.alt or strict.text, 80) or "")
-    value = fold(text)
+    value = _THINKING.sub("\n", fold(text))
     candidates = _label_exact(value, fractions)
     for position, content in _box_contents(value):
         read = _flexible_reading(content, fractions)

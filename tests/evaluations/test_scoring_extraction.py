@@ -57,6 +57,7 @@ CHOICE_READ = [
     ("正解：B", "Japanese label with a full-width colon"),
     ("**정답: B**", "label inside emphasis"),
     ("Let me think. Seoul is the capital.\n\n**Answer: B**", "reasoning then a bold answer"),
+    ("<think>Maybe the answer is A. No: Seoul.</think>\n\nThe answer is B.", "after thinking"),
 ]
 
 
@@ -99,6 +100,7 @@ CHOICE_MUST_NOT_BE_RIGHT = [
     ("I think the answer is Because of the river.", "no_answer"),
     ("The answer is Bread.", "no_answer"),
     ("Seoul (B) and Busan (C) are both large.", "no_answer"),
+    ("<think>The answer is B, I think, but let me check", "no_answer"),
     ("", "no_answer"),
     (None, "no_answer"),
 ]
