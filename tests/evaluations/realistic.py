@@ -41,6 +41,7 @@ MC_FORMS = [
     "문제를 차근차근 살펴보겠습니다.\n{explanation}\n\n따라서 정답은 {x}입니다.",
     "Let me think step by step.\n{explanation}\n\n**Final answer: {x}**",
     "答えは {x} です。",
+    "<think>The answer is A? Let me check the passage again.</think>\n\nThe answer is {x}.",
 ]
 STRICT_MC_FORMS = {"{x}", "({x})", "Answer: {x}"}
 
@@ -58,6 +59,7 @@ MATH_FORMS = [
     "First, add the two parts.\nThen multiply by 2.\n\nThe answer is $\\boxed{{{v}}}$.",
     "풀이: 두 수를 더한 뒤 2를 곱합니다.\n\n정답은 {v}입니다.",
     "答え：{v}",
+    "<think>12 + 30 = 42, so the answer is 42? No, recount.</think>\n\n\\boxed{{{v}}}",
 ]
 STRICT_MATH_FORMS = {"{v}", "정답: {v}", "答え：{v}"}
 
