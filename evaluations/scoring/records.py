@@ -147,8 +147,6 @@ def _parse_block(
 ) -> pl.DataFrame:
     """One block of whole lines: line number, id, values, and flags for the careful pass."""
     line = pl.col("line")
-    blank = line.str.contains(r"^[ \t\r]*$")
-    unmatched = identity.is_null() & ~blank
     return (
         pl.scan_lines(block, name="line", row_index_name="row")
         .with_columns(line.str.extract_groups(pattern).alias("g"))
@@ -159,8 +157,7 @@ def _parse_block(
             (
                 (line.str.len_bytes() > max_line_bytes) | line.str.contains("\x00", literal=True)
             ).alias("bad"),
-            unmatched.alias("unmatched"),
-            pl.when(unmatched).then(line).alias("rest"),
+            pl.when(identity.is_null()).then(line).alias("rest"),
         )
         .collect()
     )
@@ -215,13 +212,13 @@ def _read_records(
                 frame = frame.filter(pl.col("line_no") > skip_through)
             if frame.get_column("bad").any():
                 raise _NeedsCarefulPass()
-            if frame.get_column("unmatched").any():
-                leftovers.append(
-                    frame.filter(pl.col("unmatched")).select(
-                        pl.col("line_no"), pl.col("rest").alias("text")
-                    )
-                )
             if frame.get_column("id").null_count():
+                unmatched = frame.filter(pl.col("id").is_null()).select(
+                    pl.col("line_no"), pl.col("rest").alias("text")
+                )
+                unmatched = unmatched.filter(~pl.col("text").str.contains(r"^[ \t\r]*$"))
+                if unmatched.height:
+                    leftovers.append(unmatched)
                 frame = frame.filter(pl.col("id").is_not_null())
             parts.append(frame.rename({"line_no": "line"}).select(casts))
             del frame
