@@ -206,7 +206,7 @@ def _read_records(
                 value_names=value_names,
                 max_line_bytes=max_line_bytes,
             )
-            base += block.count(b"\n")
+            base += frame.height  # one row per line; only the last block may lack a newline
             del block
             if skip_through:
                 frame = frame.filter(pl.col("line_no") > skip_through)
