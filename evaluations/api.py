@@ -36,7 +36,7 @@ ERROR_QUOTA = _error(
     "The team's daily quota of runs is used up; Retry-After says when it renews.",
     "quota_exceeded",
     "Your team has used its 10 runs for Final today (Asia/Seoul). Runs that failed because of "
-    "the server do not count. Try again tomorrow.",
+    "the server, and runs cancelled before they started, do not count. Try again tomorrow.",
     {"field": None},
 )
 

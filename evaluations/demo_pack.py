@@ -14,6 +14,7 @@ from leaderboard.cache import bump_generation
 from leaderboard.models import Benchmark, FoundationModel, Phase
 
 from .models import EvaluationRun
+from .scoring.answer_key import answer_key_is_current
 from .scoring.demo import demo_benchmarks, model_slug, write_demo_files
 from .services import answer_key_import, run_submit_path
 
@@ -96,7 +97,8 @@ def demo_load(*, directory: Path | None = None) -> DemoReport:
             )
             report.benchmarks += 1
             written = files[spec.code]
-            if not hasattr(benchmark, "answer_key"):
+            stored = getattr(benchmark, "answer_key", None)
+            if stored is None or not answer_key_is_current(stored.full_path):
                 answer_key_import(benchmark=benchmark, path=written["key"])
             for slug, _skill in participants:
                 model = models[slug]

@@ -54,8 +54,11 @@ class RunQuerySet(models.QuerySet):
         return self.filter(team_id__in=team_ids)
 
     def counting_toward_quota(self):
-        """Runs that use up the team's daily quota: all but those the server itself failed."""
-        return self.exclude(failure_kind=EvaluationRun.FailureKind.SERVER)
+        """Runs that use up the team's daily quota: all but those the server itself failed
+        and those cancelled before they ever started (nothing was scored for them)."""
+        return self.exclude(failure_kind=EvaluationRun.FailureKind.SERVER).exclude(
+            status=EvaluationRun.Status.CANCELLED, started_at__isnull=True
+        )
 
 
 def run_upload_path(run: EvaluationRun, filename: str) -> str:
@@ -172,6 +175,24 @@ class RunResult(models.Model):
     invalid = models.PositiveIntegerField()
     micro = models.FloatField()
     macro = models.FloatField()
+    extraction = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text=_("The benchmark's extraction mode when the run was scored (none for pass@k)."),
+    )
+    figures = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("The score under each extraction mode: value, interval, correct, invalid."),
+    )
+    feedback = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Why items did not count (count and first examples per reason) and the ignored "
+            "fields; computed once at scoring time. Never holds the answer key."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -31,6 +31,14 @@ EXPORT_FIELDS = [
     "reference_value",
     "reference_model",
     "percent_of_reference",
+    "extraction",
+    "strict_value",
+    "flexible_value",
+    "reason",
+    "count",
+    "line",
+    "prediction",
+    "extracted",
 ]
 
 
@@ -74,7 +82,8 @@ def run_feedback(request, run_id):
 
 def _csv_response(rows, filename):
     buffer = io.StringIO()
-    csv_write(buffer, fieldnames=EXPORT_FIELDS, rows=rows)
+    # A byte order mark, so that spreadsheet programs read the Korean categories as UTF-8.
+    csv_write(buffer, fieldnames=EXPORT_FIELDS, rows=rows, bom=True)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
@@ -108,6 +117,9 @@ def phase_feedback_export(request, team, phase, fmt):
             "reasons_en": assessment.reasons_en,
         },
         "private_feedback": assessment.private_feedback if assessment else "",
+        "reading": [
+            selectors.feedback_reading_payload(row) for row in feedback["rows"] if row["result"]
+        ],
     }
     return _json_response(payload, filename)
 
@@ -125,5 +137,6 @@ def run_feedback_export(request, run_id, fmt):
         "status": run.status,
         "error_message": run.error_message,
         "results": rows,
+        "reading": selectors.feedback_reading_payload(row) if row["result"] else None,
     }
     return _json_response(payload, filename)

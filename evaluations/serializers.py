@@ -10,7 +10,59 @@ from leaderboard.models import Assessment, Mode
 from .models import EvaluationRun, RunCategoryResult, RunResult
 
 
+class ExtractionFigureSerializer(serializers.Serializer):
+    extraction = serializers.ChoiceField(choices=["strict", "flexible"])
+    value = serializers.FloatField(help_text="Score in percent under this extraction mode.")
+    interval_low = serializers.FloatField()
+    interval_high = serializers.FloatField()
+    correct = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+
+
+class ReasonExampleSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Line of the predictions file.")
+    prediction = serializers.CharField(
+        allow_null=True, help_text="The prediction as written, shortened (null if it was null)."
+    )
+    extracted = serializers.CharField(help_text="What was read from it (never the key).")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=["no_answer", "two_answers", "not_a_choice", "wrong"],
+        help_text="no_answer, two_answers and not_a_choice are invalid items; wrong is a "
+        "valid answer that is not the key's.",
+    )
+    count = serializers.IntegerField()
+    examples = ReasonExampleSerializer(many=True, help_text="Up to 20, in line order.")
+
+
+class IgnoredFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class RunReadingSerializer(serializers.Serializer):
+    reasons = ReasonSerializer(many=True, required=False)
+    ignored_fields = IgnoredFieldSerializer(
+        many=True, required=False, help_text="JSONL fields that were ignored, with counts."
+    )
+    ignored_field_lines = serializers.IntegerField(
+        required=False, help_text="Lines that had fields other than id and prediction."
+    )
+
+
 class RunResultSerializer(serializers.ModelSerializer):
+    figures = ExtractionFigureSerializer(
+        many=True,
+        read_only=True,
+        help_text="The score under strict and under flexible extraction; the benchmark's "
+        "extraction mode gives value.",
+    )
+    feedback = RunReadingSerializer(
+        read_only=True, help_text="Why items did not count, with examples; ignored fields."
+    )
+
     class Meta:
         model = RunResult
         fields = [
@@ -24,6 +76,9 @@ class RunResultSerializer(serializers.ModelSerializer):
             "invalid",
             "micro",
             "macro",
+            "extraction",
+            "figures",
+            "feedback",
             "created_at",
         ]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -34,7 +34,7 @@ from leaderboard.models import (
 from .models import AnswerKey, EvaluationRun, RunCategoryResult, RunChunk, RunResult
 from .scoring.answer_key import parse_answer_key, write_answer_key
 from .scoring.chunks import merge_chunks, plan_chunks, score_chunk
-from .scoring.engine import score_file
+from .scoring.engine import ScoreResult, ScoringOptions, score_file
 from .scoring.errors import AnswerKeyError, PredictionFileError
 from .scoring.predictions import check_head, sniff_format
 
@@ -150,6 +150,42 @@ def _save_upload(upload, run_id) -> tuple[str, Path]:
     return name, Path(default_storage.path(name))
 
 
+def _retry_when_locked(write, attempts: int = 6):
+    """Run ``write`` (a whole transaction) again when the embedded SQLite database was busy.
+
+    With WAL, IMMEDIATE transactions and a busy timeout (settings) a second writer waits for
+    the first; this is the belt to those braces: a few retries with backoff, SQLite only,
+    never inside an outer transaction (which the retry could not repeat).
+    """
+    for attempt in range(attempts):
+        try:
+            return write()
+        except OperationalError as exc:
+            retry = (
+                connection.vendor == "sqlite"
+                and "locked" in str(exc)
+                and not connection.in_atomic_block
+                and attempt < attempts - 1
+            )
+            if not retry:
+                raise
+            log.warning("database busy; retrying the submission (attempt %d)", attempt + 2)
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def scoring_options(benchmark: Benchmark) -> ScoringOptions:
+    """How a benchmark's predictions are read: its extraction mode and settings."""
+    return ScoringOptions(
+        extraction=benchmark.extraction,
+        numbered_choices=benchmark.numbered_choices,
+        fractions=benchmark.fraction_equals_decimal,
+        max_samples=benchmark.max_samples
+        if benchmark.metric == Benchmark.Metric.PASS_AT_K
+        else None,
+    )
+
+
 def run_submit(
     *,
     user,
@@ -188,47 +224,28 @@ def run_submit(
     name, local_path = _save_upload(upload, run_id)
     try:
         fmt = sniff_format(local_path)
-        check_head(local_path, metric=metric, k=benchmark.pass_k, fmt=fmt)
-        with transaction.atomic():
-            team = model.team
-            counted = team is not None and not is_evaluator(user)
-            if counted:
-                # Lock the team row so that parallel submissions count one after another.
-                Team.objects.select_for_update().get(pk=team.pk)
-                used = (
-                    EvaluationRun.objects.filter(
-                        team=team, phase=phase, created_at__gte=_quota_window_start(now)
-                    )
-                    .counting_toward_quota()
-                    .count()
-                )
-                quota = settings.RUN_DAILY_QUOTA
-                if used >= quota:
-                    raise QuotaExceeded(
-                        f"Your team has used its {quota} runs for {phase.name_en} today "
-                        "(Asia/Seoul). Runs that failed because of the server do not count. "
-                        "Try again tomorrow.",
-                        code="quota_exceeded",
-                    )
-            run = EvaluationRun.objects.create(
-                id=run_id,
+        check_head(
+            local_path,
+            metric=metric,
+            k=benchmark.pass_k,
+            fmt=fmt,
+            max_samples=scoring_options(benchmark).max_samples,
+        )
+        run = _retry_when_locked(
+            lambda: _queue_run(
+                user=user,
                 model=model,
                 phase=phase,
                 benchmark=benchmark,
-                team=team,
+                run_id=run_id,
+                name=name,
+                size=size,
+                fmt=fmt,
                 mode=mode,
-                submitted_by=user if getattr(user, "pk", None) else None,
-                input_file=name,
-                original_filename=os.path.basename(name),
-                file_size=size,
-                file_format=fmt,
-                seed=int.from_bytes(hashlib.sha256(str(run_id).encode()).digest()[:4], "big")
-                & 0x7FFFFFFF,
-                created_at=now,
-                enqueued_at=now,
                 is_demo=is_demo,
+                now=now,
             )
-            transaction.on_commit(lambda: _enqueue(run.id))
+        )
     except PredictionFileError as exc:
         default_storage.delete(name)
         raise RunError(f"{exc.message} Nothing was saved.", code=exc.code, field="upload") from exc
@@ -243,6 +260,53 @@ def run_submit(
         phase.slug,
         size,
     )
+    return run
+
+
+def _queue_run(
+    *, user, model, phase, benchmark, run_id, name, size, fmt, mode, is_demo, now
+) -> EvaluationRun:
+    """The quota check and the new queued run, in one transaction."""
+    with transaction.atomic():
+        team = model.team
+        counted = team is not None and not is_evaluator(user)
+        if counted:
+            # Lock the team row so that parallel submissions count one after another.
+            Team.objects.select_for_update().get(pk=team.pk)
+            used = (
+                EvaluationRun.objects.filter(
+                    team=team, phase=phase, created_at__gte=_quota_window_start(now)
+                )
+                .counting_toward_quota()
+                .count()
+            )
+            quota = settings.RUN_DAILY_QUOTA
+            if used >= quota:
+                raise QuotaExceeded(
+                    f"Your team has used its {quota} runs for {phase.name_en} today "
+                    "(Asia/Seoul). Runs that failed because of the server, and runs cancelled "
+                    "before they started, do not count. Try again tomorrow.",
+                    code="quota_exceeded",
+                )
+        run = EvaluationRun.objects.create(
+            id=run_id,
+            model=model,
+            phase=phase,
+            benchmark=benchmark,
+            team=team,
+            mode=mode,
+            submitted_by=user if getattr(user, "pk", None) else None,
+            input_file=name,
+            original_filename=os.path.basename(name),
+            file_size=size,
+            file_format=fmt,
+            seed=int.from_bytes(hashlib.sha256(str(run_id).encode()).digest()[:4], "big")
+            & 0x7FFFFFFF,
+            created_at=now,
+            enqueued_at=now,
+            is_demo=is_demo,
+        )
+        transaction.on_commit(lambda: _enqueue(run.id))
     return run
 
 
@@ -335,7 +399,7 @@ def run_score(*, run_id) -> None:
             key_path=key.full_path,
             metric=metric,
             k=benchmark.pass_k,
-            seed=run.seed,
+            options=scoring_options(benchmark),
             fmt=run.file_format,
             progress=_Progress(run_id),
         )
@@ -415,6 +479,7 @@ def run_score_chunk(*, run_id, index: int) -> None:
             first_line_no=chunk.first_line_no,
             fmt=run.file_format,
             record_errors=True,
+            options=scoring_options(run.benchmark),
         )
     except FileNotFoundError:
         _fail_missing_file(run_id)
@@ -446,7 +511,7 @@ def _merge_chunks(run: EvaluationRun, key: AnswerKey, tallies: list[dict]) -> No
             key_path=key.full_path,
             metric=SCORABLE_METRICS[run.benchmark.metric],
             k=run.benchmark.pass_k,
-            seed=run.seed,
+            options=scoring_options(run.benchmark),
         )
     except PredictionFileError as exc:
         _fail_for_file(run.pk, exc)
@@ -454,7 +519,41 @@ def _merge_chunks(run: EvaluationRun, key: AnswerKey, tallies: list[dict]) -> No
     _save_result(run, result)
 
 
-def _save_result(run: EvaluationRun, result) -> None:
+def result_figures(result: ScoreResult) -> list[dict]:
+    """The score under each extraction mode, as stored with the run's result."""
+    return [
+        {
+            "extraction": figure.extraction,
+            "value": figure.value,
+            "interval_low": figure.interval_low,
+            "interval_high": figure.interval_high,
+            "correct": figure.correct,
+            "invalid": figure.invalid,
+        }
+        for figure in result.figures
+    ]
+
+
+def result_feedback(result: ScoreResult) -> dict:
+    """Why items did not count (count and first examples per reason) and ignored fields."""
+    return {
+        "reasons": [
+            {
+                "reason": summary.reason,
+                "count": summary.count,
+                "examples": [
+                    {"line": ex.line, "prediction": ex.prediction, "extracted": ex.extracted}
+                    for ex in summary.examples
+                ],
+            }
+            for summary in result.reasons
+        ],
+        "ignored_fields": [{"name": name, "count": count} for name, count in result.ignored_fields],
+        "ignored_field_lines": result.ignored_field_lines,
+    }
+
+
+def _save_result(run: EvaluationRun, result: ScoreResult) -> None:
     with transaction.atomic():
         locked = EvaluationRun.objects.select_for_update().filter(pk=run.pk).first()
         if locked is None or locked.status != EvaluationRun.Status.RUNNING:
@@ -473,6 +572,9 @@ def _save_result(run: EvaluationRun, result) -> None:
                     invalid=result.invalid,
                     micro=result.micro,
                     macro=result.macro,
+                    extraction=result.extraction or "",
+                    figures=result_figures(result),
+                    feedback=result_feedback(result),
                 )
         except IntegrityError:
             return  # a second delivery: the first one's results stand

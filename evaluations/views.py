@@ -45,10 +45,12 @@ def run_new(request):
 def run_detail(request, run_id):
     run = selectors.run_get(run_id=run_id, user=request.user)
     categories = list(run.categories.all()) if run.status == run.Status.SUCCEEDED else []
+    result = getattr(run, "result", None) if run.status == run.Status.SUCCEEDED else None
     context = {
         "run": run,
-        "result": getattr(run, "result", None) if run.status == run.Status.SUCCEEDED else None,
+        "result": result,
         "categories": categories,
+        "reading": selectors.result_reading(result),
         "can_cancel": not run.is_final,
     }
     return render(request, "evaluations/run_detail.html", context)

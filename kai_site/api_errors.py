@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+log = logging.getLogger("django.request")
 
 _MESSAGES = {
     status.HTTP_400_BAD_REQUEST: "The request is not valid; see details.",
@@ -42,7 +49,7 @@ def exception_handler(exc, context):
     """DRF's handler, then the body rewritten into the one error shape (headers are kept)."""
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # a real server error: Django's 500 handling and logging apply
+        return _server_error(exc, context)
     code = _code_of(exc, response.status_code)
     if isinstance(exc, ApiError):
         message, details = exc.message, exc.details
@@ -59,6 +66,42 @@ def exception_handler(exc, context):
         details = {"retry_after": exc.wait and int(exc.wait + 0.999)}
     response.data = {"error": {"code": code, "message": message, "details": details}}
     return response
+
+
+def _server_error(exc, context) -> Response:
+    """An unexpected error, logged with its traceback and answered in the API's error shape
+    (also under DEBUG, where Django would otherwise send its HTML debug page)."""
+    set_rollback()
+    request = context.get("request")
+    log.error(
+        "API error: %s %s",
+        getattr(request, "method", "?"),
+        getattr(request, "path", "?"),
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    if isinstance(exc, OperationalError) and "locked" in str(exc):
+        response = Response(
+            {
+                "error": {
+                    "code": "busy",
+                    "message": "The database was busy; nothing was saved. Try again in a moment.",
+                    "details": {},
+                }
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+        response["Retry-After"] = "2"
+        return response
+    return Response(
+        {
+            "error": {
+                "code": "server_error",
+                "message": "Something went wrong on the server; the error has been logged.",
+                "details": {},
+            }
+        },
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
 
 
 @csrf_exempt

@@ -162,11 +162,12 @@ class BenchmarkAdmin(admin.ModelAdmin):
         "language",
         "group",
         "metric",
+        "extraction",
         "item_count",
         "chance_level",
         "is_demo",
     )
-    list_filter = ("language", "group", "metric", "is_demo")
+    list_filter = ("language", "group", "metric", "extraction", "is_demo")
     search_fields = ("name", "code")
 
 

@@ -540,6 +540,10 @@ class Benchmark(models.Model):
         PASS_AT_K = "pass_at_k", _("pass@k")
         REPORTED = "reported", _("As reported by the source")
 
+    class Extraction(models.TextChoices):
+        STRICT = "strict", _("Strict")
+        FLEXIBLE = "flexible", _("Flexible")
+
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
     description_ko = models.TextField(blank=True)
@@ -548,6 +552,31 @@ class Benchmark(models.Model):
     group = models.CharField(max_length=30, choices=Group.choices, default=Group.UNCLASSIFIED)
     metric = models.CharField(max_length=20, choices=Metric.choices, default=Metric.REPORTED)
     pass_k = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("k for pass@k"))
+    extraction = models.CharField(
+        max_length=10,
+        choices=Extraction.choices,
+        default=Extraction.STRICT,
+        help_text=_(
+            "How the answer is read from a prediction: strict (only the documented answer "
+            "forms) or flexible (the final answer found in free text). The chosen mode gives "
+            "the score; the other is shown beside it in the team's feedback."
+        ),
+    )
+    numbered_choices = models.BooleanField(
+        default=False,
+        help_text=_(
+            "The questions number their choices (① ② ③ … or 1 2 3 …): flexible extraction "
+            "reads ② or 2번 as the second choice (B)."
+        ),
+    )
+    fraction_equals_decimal = models.BooleanField(
+        default=False,
+        help_text=_("Exact match: a fraction equals its decimal value (1/2 = 2/4 = 0.5)."),
+    )
+    max_samples = models.PositiveIntegerField(
+        default=10_000,
+        help_text=_("pass@k: the most samples per problem (n) a predictions file may report."),
+    )
     item_count = models.PositiveIntegerField(null=True, blank=True)
     chance_level = models.DecimalField(
         max_digits=5, decimal_places=2, null=True, blank=True, help_text=_("percent")
@@ -568,6 +597,15 @@ class Benchmark(models.Model):
             models.CheckConstraint(
                 condition=~Q(metric="pass_at_k") | Q(pass_k__gte=1),
                 name="benchmark_pass_at_k_has_k",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_samples__gte=1)
+                & (~Q(metric="pass_at_k") | Q(max_samples__gte=models.F("pass_k"))),
+                name="benchmark_max_samples_allows_k",
+            ),
+            models.CheckConstraint(
+                condition=Q(extraction__in=["strict", "flexible"]),
+                name="benchmark_extraction_is_known",
             ),
         ]
 

@@ -402,8 +402,11 @@ def benchmark_list(request):
 
 
 def benchmark_detail(request, code):
+    from evaluations.selectors import extraction_examples
+
     context = selectors.benchmark_detail(code=code, user=request.user)
     benchmark = context["benchmark"]
+    context["extraction_examples"] = extraction_examples(benchmark=benchmark)
     cells = selectors.benchmark_chosen(benchmark=benchmark, user=request.user)
     ranked = [c for c in cells if not c.score.model.is_baseline]
     ranks = selectors.tied_ranks(

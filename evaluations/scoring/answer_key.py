@@ -4,20 +4,29 @@ JSONL format, one item a line::
 
     {"id": "q1", "category": "history", "answer": "B", "choices": ["...", "...", "...", "..."]}
 
-``id`` (string or integer, stored as text) and ``category`` (non-empty string) are required.
-``answer`` (string; numbers are accepted for exact_match) is required for accuracy and
-exact_match and ignored for pass_at_k. ``choices`` (list of 2-26 strings) is optional; for
-accuracy it fixes the number of valid letters. Any other field is an error. The first problem
-found is raised as :class:`AnswerKeyError` with its line number; messages never repeat an
-answer or a choice. The stored form holds answers already normalized for the metric.
+``id`` (string or integer, stored as text in Unicode NFC) and ``category`` (non-empty string)
+are required. ``answer`` (string; numbers are accepted for exact_match) is required for
+accuracy and exact_match and ignored for pass_at_k. ``choices`` (list of 2-26 strings) is
+optional; for accuracy it fixes the number of valid letters. Any other field is an error. The
+first problem found is raised as :class:`AnswerKeyError` with its line number; messages never
+repeat an answer or a choice.
+
+The stored form (parquet, format 2) holds, for accuracy, the answer letter; for exact_match,
+the answer's folded text, that text without a final period, and its value when it is a number
+or a fraction (see :func:`~evaluations.scoring.normalize.key_answer`: no answer label is ever
+removed from a key, no leading zero stripped, and a JSON number keeps the decimal digits
+written in the file, so ``0.00005`` is stored as ``0.00005``, not ``5e-05``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import orjson
@@ -25,8 +34,8 @@ import polars as pl
 
 from .errors import AnswerKeyError, quote_excerpt
 from .line_reader import is_blank, iter_file_lines
-from .normalize import CHOICE_LETTERS, normalize_choice, normalize_exact
-from .predictions import METRICS
+from .normalize import CHOICE_LETTERS, key_answer, key_choice
+from .predictions import METRICS, nfc
 
 __all__ = [
     "KEY_SCHEMA",
@@ -41,17 +50,21 @@ KEY_SCHEMA = {
     "answer": pl.String,
     "category": pl.String,
     "n_choices": pl.Int16,
+    "answer_loose": pl.String,
+    "answer_number": pl.String,
+    "answer_ratio": pl.String,
 }
+_EXACT_COLUMNS = ("answer_loose", "answer_number", "answer_ratio")
 KEY_FIELDS = ("id", "answer", "category", "choices")
 MAX_KEY_LINE_BYTES = 10_000_000
 _METADATA_METRIC = "kai_leaderboard.metric"
 _METADATA_VERSION = "kai_leaderboard.key_format"
-_FORMAT_VERSION = "1"
+_FORMAT_VERSION = "2"
 
 
 @dataclass(frozen=True)
 class AnswerKey:
-    """A parsed answer key: its metric and a frame with columns id, answer, category, n_choices."""
+    """A parsed answer key: its metric and a frame with the columns of KEY_SCHEMA."""
 
     metric: str
     frame: pl.DataFrame
@@ -86,6 +99,16 @@ def _decode(content: bytes, line_no: int) -> str:
             "line); save the key as UTF-8.",
             line_no,
         ) from None
+
+
+def _exact_text(raw: object, text: str) -> str:
+    """The key answer as text; a JSON number keeps the decimal digits written in the file."""
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, int):
+        return str(raw)
+    exact = json.loads(text, parse_float=Decimal)["answer"]
+    return format(exact, "f")
 
 
 def _parse_item(text: str, line_no: int, metric: str) -> tuple[str, str | None, str, int | None]:
@@ -164,7 +187,7 @@ def _parse_item(text: str, line_no: int, metric: str) -> tuple[str, str | None, 
                 "answer",
             )
         if metric == "accuracy":
-            answer = normalize_choice(raw, n_choices)
+            answer = key_choice(raw, n_choices)
             if answer is None:
                 limit = f" among the {n_choices} choices" if n_choices else ""
                 raise _key_error(
@@ -175,24 +198,39 @@ def _parse_item(text: str, line_no: int, metric: str) -> tuple[str, str | None, 
                     "answer",
                 )
         else:
-            answer = normalize_exact(str(raw))
-            if answer == "":
+            answer = _exact_text(raw, text)
+            if key_answer(answer).text == "":
                 raise _key_error(
                     "invalid_answer",
                     f'Answer key line {line_no}: "answer" is empty after normalization.',
                     line_no,
                     "answer",
                 )
-    return str(ident), answer, category, n_choices
+    return unicodedata.normalize("NFC", str(ident)), answer, category, n_choices
 
 
 def _frame(
-    ids: list[str], answers: list[str | None], categories: list[str], n_choices: list[int | None]
+    ids: list[str],
+    answers: list[str | None],
+    categories: list[str],
+    n_choices: list[int | None],
+    metric: str,
 ) -> pl.DataFrame:
-    return pl.DataFrame(
-        {"id": ids, "answer": answers, "category": categories, "n_choices": n_choices},
-        schema=KEY_SCHEMA,
-    )
+    columns: dict[str, list] = {
+        "id": ids,
+        "answer": answers,
+        "category": categories,
+        "n_choices": n_choices,
+    }
+    if metric == "exact_match":
+        forms = [key_answer(answer) for answer in answers]
+        columns["answer"] = [form.text for form in forms]
+        columns["answer_loose"] = [form.loose for form in forms]
+        columns["answer_number"] = [form.number for form in forms]
+        columns["answer_ratio"] = [form.ratio for form in forms]
+    else:
+        columns.update(dict.fromkeys(_EXACT_COLUMNS, [None] * len(ids)))
+    return pl.DataFrame(columns, schema=KEY_SCHEMA)
 
 
 def parse_answer_key(
@@ -232,21 +270,25 @@ def parse_answer_key(
             n_choices.append(choices)
     if not ids:
         raise _key_error("empty_file", "The answer key has no items (it is empty or blank).")
-    return AnswerKey(metric=metric, frame=_frame(ids, answers, categories, n_choices))
+    return AnswerKey(metric=metric, frame=_frame(ids, answers, categories, n_choices, metric))
 
 
 def answer_key_from_items(
     items: Iterable[tuple[str, str | None, str, int | None]], *, metric: str
 ) -> AnswerKey:
-    """Build an AnswerKey from already-normalized ``(id, answer, category, n_choices)`` tuples."""
+    """Build an AnswerKey from ``(id, answer, category, n_choices)`` tuples.
+
+    Accuracy answers must already be letters; exact-match answers are key texts (made
+    comparable by :func:`~evaluations.scoring.normalize.key_answer`); ids are taken in NFC.
+    """
     _check_metric(metric)
     ids, answers, categories, n_choices = [], [], [], []
     for ident, answer, category, choices in items:
-        ids.append(ident)
+        ids.append(unicodedata.normalize("NFC", ident))
         answers.append(answer)
         categories.append(category)
         n_choices.append(choices)
-    return AnswerKey(metric=metric, frame=_frame(ids, answers, categories, n_choices))
+    return AnswerKey(metric=metric, frame=_frame(ids, answers, categories, n_choices, metric))
 
 
 def write_answer_key(key: AnswerKey, path: str | os.PathLike[str]) -> None:
@@ -275,10 +317,46 @@ def stored_key_metric(path: str | os.PathLike[str]) -> str | None:
     return pl.read_parquet_metadata(path).get(_METADATA_METRIC)
 
 
+def stored_key_format(path: str | os.PathLike[str]) -> str | None:
+    """The stored key's format version ("1" keys predate exact decimal answers and NFC ids)."""
+    return pl.read_parquet_metadata(path).get(_METADATA_VERSION)
+
+
+def answer_key_is_current(path: str | os.PathLike[str]) -> bool:
+    """True when a stored key exists in the current format (older ones should be re-imported)."""
+    try:
+        return stored_key_format(path) == _FORMAT_VERSION
+    except (OSError, pl.exceptions.PolarsError):
+        return False
+
+
+def check_key_format(path: str | os.PathLike[str], metric: str) -> bool:
+    """True for a current key; False for a format-1 key that still works (choice letters and
+    pass@k). A format-1 exact-match key is refused: its answers lost leading zeros and labels."""
+    if stored_key_format(path) == _FORMAT_VERSION:
+        return True
+    if metric == "exact_match":
+        raise ValueError(
+            f"{os.fspath(path)} is an exact-match answer key in the old format 1, whose "
+            "answers were normalized lossily; import the benchmark's answer key again."
+        )
+    return False
+
+
+def key_frame(path: str | os.PathLike[str], metric: str) -> pl.LazyFrame:
+    """The stored key as a lazy frame with every KEY_SCHEMA column (old keys upgraded)."""
+    frame = pl.scan_parquet(path)
+    if not check_key_format(path, metric):
+        frame = frame.with_columns(
+            pl.col("id").map_elements(nfc, return_dtype=pl.String),
+            *[pl.lit(None, dtype=pl.String).alias(name) for name in _EXACT_COLUMNS],
+        )
+    return frame.select(list(KEY_SCHEMA))
+
+
 def load_answer_key(path: str | os.PathLike[str]) -> AnswerKey:
     """Load a key stored by :func:`write_answer_key`."""
     metric = stored_key_metric(path)
     if metric not in METRICS:
         raise ValueError(f"{os.fspath(path)} is not an answer key written by write_answer_key")
-    frame = pl.read_parquet(path, columns=list(KEY_SCHEMA))
-    return AnswerKey(metric=metric, frame=frame)
+    return AnswerKey(metric=metric, frame=key_frame(path, metric).collect())

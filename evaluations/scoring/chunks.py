@@ -10,12 +10,16 @@ equal to ``score_file``'s: same values, intervals, counts, categories, micro, ma
 
 Merge strategy
     A chunk tally holds per-category integer counts (accuracy / exact_match: answered,
-    invalid, correct; pass_at_k: a histogram of ``(n, c)`` pairs), the number of data lines
-    and the sorted key row indices of the ids it answered. The merge checks that the ranges
-    tile the file, that no key row is answered by two chunks, and that there was at least one
-    data line. Missing items, pass@k values (one ``pass_at_k(n, c, k)`` per distinct pair),
-    Clopper-Pearson intervals, the seeded bootstrap (it only sees a {value: count} mapping,
-    so the order of the chunks is irrelevant), micro and macro then come from ``_build_result``.
+    invalid, correct in the benchmark's extraction mode and invalid, correct in the other;
+    pass_at_k: a histogram of ``(n, c)`` pairs), the number of data lines, the sorted key row
+    indices of the ids it answered, the count of each reason an item did not count with the
+    first examples of the range in line order, and the ignored JSONL fields. The merge checks
+    that the ranges tile the file, that no key row is answered by two chunks, and that there
+    was at least one data line. It adds the counts, keeps the first examples of all chunks by
+    line number (the first 20 of the file are among the first 20 of their chunk, so the merge
+    keeps exactly the whole file's examples) and the first ignored field names in sorted
+    order (likewise exact). Missing items, pass@k values (one ``pass_at_k(n, c, k)`` per
+    distinct pair), the intervals, micro and macro then come from ``_build_result``.
 
 Errors
     With ``record_errors=False`` (the default) ``score_chunk`` raises the first problem of its
@@ -45,33 +49,16 @@ from typing import Any, BinaryIO
 
 import polars as pl
 
-from .answer_key import load_answer_key, stored_key_metric
-from .engine import (
-    _JSON_PATTERNS,
-    DEFAULT_RESAMPLES,
-    ScoreResult,
-    _blocks_of_lines,
-    _build_result,
-    _check_arguments,
-    _check_key_metric,
-    _checked_ids,
-    _checked_records,
-    _csv_pattern,
-    _grouped_counts,
-    _item_outcome,
-    _key_categories,
-    _match_records,
-    _NeedsCarefulPass,
-    _parse_unmatched_lines,
-    _record_schema,
-    _Tally,
-)
+from .answer_key import key_frame, load_answer_key, stored_key_metric
 from .errors import PredictionFileError
-from .line_reader import UTF8_BOM, is_blank, iter_file_lines
+from .extraction import INVALID_REASONS, WRONG
+from .line_reader import is_blank, iter_file_lines
+from .matching import _grouped_counts, _key_categories, _match_records, _reason_counts_and_examples
 from .metrics import pass_at_k
 from .predictions import (
     DEFAULT_MAX_LINE_BYTES,
     CsvLayout,
+    IgnoredFields,
     PredictionValue,
     check_file_size,
     decode_line,
@@ -80,6 +67,18 @@ from .predictions import (
     parse_csv_line,
     parse_json_line,
     sniff_format,
+)
+from .records import _NeedsCarefulPass, _read_records
+from .reference import _check_key_metric, _checked_ids, _checked_records, _key_ids_reader
+from .results import (
+    ScoreResult,
+    ScoringOptions,
+    _build_result,
+    _check_arguments,
+    _count_outcome,
+    _Feedback,
+    _Judge,
+    _Tally,
 )
 
 __all__ = [
@@ -99,11 +98,15 @@ _SCAN_BYTES = 4 * 1024 * 1024
 class ChunkTally:
     """Exact, JSON-serialisable tally of one byte range ``[start, end)`` of a predictions file.
 
-    ``counts`` (accuracy / exact_match) maps a category to ``[answered, invalid, correct]``;
+    ``counts`` (accuracy / exact_match) maps a category to ``[answered, invalid, correct,
+    other_invalid, other_correct]`` (``other``: the extraction mode that is not the score);
     ``pass_counts`` (pass_at_k) maps a category to ``[[n, c, items], ...]``. ``rows`` are the
-    sorted row indices in the answer key of the ids this chunk answered. ``error`` is the
-    chunk's first problem (``code``, ``message``, ``line``, ``field``) when it was scored with
-    ``record_errors=True``; the other counts are then empty.
+    sorted row indices in the answer key of the ids this chunk answered. ``reasons`` counts the
+    invalid items per reason; ``examples`` holds the first items of the range per reason
+    (``wrong`` included) as ``[line, prediction shortened, what was read]``.
+    ``ignored_lines`` / ``ignored_names``: JSONL lines with ignored fields, and the first names.
+    ``error`` is the chunk's first problem (``code``, ``message``, ``line``, ``field``) when it
+    was scored with ``record_errors=True``; the other counts are then empty.
     """
 
     start: int
@@ -114,9 +117,14 @@ class ChunkTally:
     fmt: str
     max_line_bytes: int
     data_lines: int = 0
+    options: dict[str, Any] = field(default_factory=dict)
     rows: list[int] = field(default_factory=list)
     counts: dict[str, list[int]] = field(default_factory=dict)
     pass_counts: dict[str, list[list[int]]] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[list]] = field(default_factory=dict)
+    ignored_lines: int = 0
+    ignored_names: dict[str, int] = field(default_factory=dict)
     error: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -262,6 +270,8 @@ def _iter_range(
     k: int | None,
     layout: CsvLayout | None,
     max_line_bytes: int,
+    max_samples: int | None,
+    ignored: IgnoredFields,
 ) -> Iterator[tuple[int, str, PredictionValue]]:
     """iter_predictions restricted to one range (no empty-file check: the merge does that)."""
     skip_through = layout.header_line if layout is not None else 0
@@ -276,12 +286,42 @@ def _iter_range(
             if is_blank(text) or line_no <= skip_through:
                 continue
             if layout is None:
-                yield line_no, *parse_json_line(text, metric=metric, line_no=line_no, k=k)
+                yield (
+                    line_no,
+                    *parse_json_line(
+                        text,
+                        metric=metric,
+                        line_no=line_no,
+                        k=k,
+                        max_samples=max_samples,
+                        ignored=ignored,
+                    ),
+                )
             else:
                 yield (
                     line_no,
-                    *parse_csv_line(text, layout=layout, metric=metric, line_no=line_no, k=k),
+                    *parse_csv_line(
+                        text,
+                        layout=layout,
+                        metric=metric,
+                        line_no=line_no,
+                        k=k,
+                        max_samples=max_samples,
+                    ),
                 )
+
+
+def _chunk_options(tally: ChunkTally) -> ScoringOptions:
+    return ScoringOptions(**tally.options)
+
+
+def _store_feedback(tally: ChunkTally, feedback: _Feedback) -> None:
+    tally.reasons = {
+        reason: count for reason, count in sorted(feedback.counts.items()) if reason != WRONG
+    }
+    tally.examples = feedback.first_examples()
+    tally.ignored_lines = feedback.ignored.lines
+    tally.ignored_names = dict(feedback.ignored.pairs())
 
 
 def _careful_chunk(
@@ -292,11 +332,10 @@ def _careful_chunk(
     layout: CsvLayout | None,
 ) -> None:
     """Line-by-line scoring of the range (the reference semantics); raises the first problem."""
+    options = _chunk_options(tally)
     key = load_answer_key(key_path)
-    items = {
-        ident: (row, answer, category, n_choices)
-        for row, (ident, answer, category, n_choices) in enumerate(key.frame.iter_rows())
-    }
+    items = {row[0]: (index, row) for index, row in enumerate(key.frame.iter_rows())}
+    feedback = _Feedback()
     records = _iter_range(
         path,
         start=tally.start,
@@ -306,28 +345,40 @@ def _careful_chunk(
         k=tally.k,
         layout=layout,
         max_line_bytes=tally.max_line_bytes,
+        max_samples=options.max_samples,
+        ignored=feedback.ignored,
     )
+    judge = _Judge(tally.metric, options)
     rows: list[int] = []
-    counts: dict[str, list[int]] = {}
+    counts: dict[str, _Tally] = {}
     pairs: dict[str, Counter[tuple[int, int]]] = {}
-    for _, ident, value in _checked_ids(records, known_ids=items, watched_duplicates=None):
-        row, answer, category, n_choices = items[ident]
+    for line_no, ident, value in _checked_ids(
+        records,
+        known_ids=items,
+        watched_duplicates=None,
+        key_ids=lambda: list(items),
+    ):
+        row, key_row = items[ident]
+        category = key_row[2]
         rows.append(row)
         if tally.metric == "pass_at_k":
             pairs.setdefault(category, Counter())[value] += 1
             continue
-        valid, correct = _item_outcome(tally.metric, value, answer, n_choices)
-        entry = counts.setdefault(category, [0, 0, 0])
-        entry[0] += 1
-        entry[1] += not valid
-        entry[2] += correct
+        outcome, shown, other_outcome = judge.judge(value, key_row)
+        _count_outcome(counts.setdefault(category, _Tally()), outcome, other_outcome)
+        if outcome in INVALID_REASONS or outcome == WRONG:
+            feedback.add(outcome, line_no, value, shown)
     tally.data_lines = len(rows)
     tally.rows = sorted(rows)
-    tally.counts = counts
+    tally.counts = {
+        name: [t.answered, t.invalid, t.correct, t.other_invalid, t.other_correct]
+        for name, t in counts.items()
+    }
     tally.pass_counts = {
         name: sorted([n, c, count] for (n, c), count in histogram.items())
         for name, histogram in pairs.items()
     }
+    _store_feedback(tally, feedback)
 
 
 def _fast_chunk(
@@ -338,94 +389,38 @@ def _fast_chunk(
     layout: CsvLayout | None,
 ) -> None:
     """The fast polars path of score_file over one range; _NeedsCarefulPass on anything odd."""
-    metric, k = tally.metric, tally.k
-    is_counts = metric == "pass_at_k"
-    value_names = ["n", "c"] if is_counts else ["prediction"]
-    if layout is not None:
-        pattern = _csv_pattern(layout.columns)
-        identity = pl.col("g").struct.field("id")
-    else:
-        pattern = _JSON_PATTERNS["pass_at_k" if is_counts else "prediction"][0]
-        identity = pl.coalesce(
-            pl.col("g").struct.field("id_text"), pl.col("g").struct.field("id_number")
-        )
-    line = pl.col("line")
-    blank = line.str.contains(r"^[ \t\r]*$")
-    unmatched = identity.is_null() & ~blank
-    skip_rows = layout.header_line if layout is not None else 0  # rows are line numbers - 1
-    casts = [pl.col(name).cast(dtype) for name, dtype in _record_schema(metric).items()]
-    parts, leftovers = [], []
-    line_no = tally.first_line_no
-    try:
-        for block in _blocks_of_lines(path, tally.start, tally.max_line_bytes, tally.end):
-            frame = (
-                pl.scan_lines(block, name="line", row_index_name="row")
-                .with_columns(line.str.extract_groups(pattern).alias("g"))
-                .select(
-                    (pl.col("row").cast(pl.Int64) + (line_no - 1)).alias("row"),
-                    identity.alias("id"),
-                    *[pl.col("g").struct.field(name) for name in value_names],
-                    (
-                        (line.str.len_bytes() > tally.max_line_bytes)
-                        | line.str.contains("\x00", literal=True)
-                    ).alias("bad"),
-                    unmatched.alias("unmatched"),
-                    pl.when(unmatched).then(line).alias("rest"),
-                )
-                .collect()
-            )
-            line_no += block.count(b"\n")
-            del block
-            if skip_rows:
-                frame = frame.filter(pl.col("row") >= skip_rows)
-            if frame.get_column("bad").any():
-                raise _NeedsCarefulPass()
-            if frame.get_column("unmatched").any():
-                leftovers.append(
-                    frame.filter(pl.col("unmatched")).select("row", pl.col("rest").alias("line"))
-                )
-            parts.append(frame.filter(pl.col("id").is_not_null()).select(casts))
-    except _NeedsCarefulPass:
-        raise
-    except Exception as exc:  # invalid UTF-8 or any reader problem: the careful pass decides
-        raise _NeedsCarefulPass() from exc
-    if leftovers:
-        rest = pl.concat(leftovers, how="vertical")
-        has_bom = False
-        if tally.start == 0:
-            with open(path, "rb") as handle:
-                has_bom = handle.read(len(UTF8_BOM)) == UTF8_BOM
-        parts += _parse_unmatched_lines(
-            rest,
-            casts=casts,
-            is_counts=is_counts,
-            metric=metric,
-            k=k,
-            layout=layout,
-            has_bom=has_bom,
-        )
-    records = pl.concat(parts, how="vertical") if parts else None
-    if records is None or records.height == 0:
+    metric, options = tally.metric, _chunk_options(tally)
+    feedback = _Feedback()
+    records = _read_records(
+        path,
+        metric=metric,
+        k=tally.k,
+        fmt=tally.fmt,
+        max_line_bytes=tally.max_line_bytes,
+        options=options,
+        ignored=feedback.ignored,
+        start=tally.start,
+        end=tally.end,
+        first_line_no=tally.first_line_no,
+        layout=layout,
+    )
+    if records.height == 0:
+        _store_feedback(tally, feedback)
         return
-    if is_counts:
-        needed = max(k or 1, 1)
-        bad = records.select(((pl.col("c") > pl.col("n")) | (pl.col("n") < needed)).any()).item()
-        if bad:
-            raise _NeedsCarefulPass()
-    categories, _, matched = _match_records(records, key_path, metric=metric)
+    matched = _match_records(records, key_path, metric=metric, options=options)
+    categories = matched.categories
     grouped = _grouped_counts(matched, metric=metric)
-    if is_counts:
+    if metric == "pass_at_k":
         pairs: dict[str, list[list[int]]] = {}
         for code, n, c, count in grouped.iter_rows():
             pairs.setdefault(categories[code], []).append([n, c, count])
         tally.pass_counts = {name: sorted(entries) for name, entries in pairs.items()}
     else:
-        tally.counts = {
-            categories[code]: [answered, invalid, correct]
-            for code, answered, invalid, correct in grouped.iter_rows()
-        }
+        tally.counts = {categories[code]: list(counts) for code, *counts in grouped.iter_rows()}
+        feedback.merge(*_reason_counts_and_examples(matched))
     tally.data_lines = records.height
-    tally.rows = matched.get_column("ki").sort().to_list()
+    tally.rows = matched.frame.get_column("ki").sort().to_list()
+    _store_feedback(tally, feedback)
 
 
 def score_chunk(
@@ -440,6 +435,7 @@ def score_chunk(
     fmt: str | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     record_errors: bool = False,
+    options: ScoringOptions | None = None,
 ) -> ChunkTally:
     """Score the byte range ``[start, end)`` (from :func:`plan_chunks`) of a predictions file.
 
@@ -449,6 +445,7 @@ def score_chunk(
     before ``start``. ``fmt`` should be the format resolved once for the whole file.
     """
     k = _check_arguments(metric, k)
+    options = options or ScoringOptions()
     path = Path(predictions_path)
     stored_metric = stored_key_metric(key_path)
     if stored_metric is None:
@@ -466,6 +463,7 @@ def score_chunk(
         k=k,
         fmt=fmt,
         max_line_bytes=max_line_bytes,
+        options=asdict(options),
     )
     try:
         layout = None
@@ -489,6 +487,7 @@ def score_chunk(
             k=k,
             fmt=fmt,
             max_line_bytes=max_line_bytes,
+            options=asdict(options),
             error={
                 "code": problem.code,
                 "message": problem.message,
@@ -510,9 +509,10 @@ def _raise_first_problem(
     k: int | None,
     fmt: str,
     max_line_bytes: int,
+    options: ScoringOptions,
 ) -> None:
     """Re-read the whole file as score_file's fallback does and raise its first problem."""
-    known = set(pl.read_parquet(key_path, columns=["id"]).get_column("id").to_list())
+    known = set(key_frame(key_path, metric).select("id").collect().get_column("id").to_list())
     for _ in _checked_records(
         path,
         metric=metric,
@@ -523,6 +523,8 @@ def _raise_first_problem(
         known_ids=known,
         watched_duplicates=None,
         progress=None,
+        options=options,
+        key_ids=_key_ids_reader(key_path, metric),
     ):
         pass
     raise RuntimeError(
@@ -538,8 +540,7 @@ def merge_chunks(
     key_path: str | os.PathLike[str],
     metric: str,
     k: int | None = None,
-    seed: int = 0,
-    resamples: int = DEFAULT_RESAMPLES,
+    options: ScoringOptions | None = None,
 ) -> ScoreResult:
     """Merge the chunk tallies of one file into the ScoreResult score_file would return.
 
@@ -548,6 +549,7 @@ def merge_chunks(
     problem in line order, exactly as score_file does.
     """
     k = _check_arguments(metric, k)
+    options = options or ScoringOptions()
     path = Path(predictions_path)
     chunks = sorted(
         (t if isinstance(t, ChunkTally) else ChunkTally.from_dict(t) for t in tallies),
@@ -560,11 +562,12 @@ def merge_chunks(
     for chunk in chunks:
         if chunk.start != position:
             raise ValueError(f"the chunks do not tile the file: a gap or overlap at {position}")
-        if (chunk.metric, chunk.k, chunk.fmt, chunk.max_line_bytes) != (
+        if (chunk.metric, chunk.k, chunk.fmt, chunk.max_line_bytes, chunk.options) != (
             metric,
             k,
             chunks[0].fmt,
             chunks[0].max_line_bytes,
+            asdict(options),
         ):
             raise ValueError("the chunks were scored with different settings")
         position = chunk.end
@@ -583,6 +586,7 @@ def merge_chunks(
             k=k,
             fmt=chunks[0].fmt,
             max_line_bytes=chunks[0].max_line_bytes,
+            options=options,
         )
     del rows
     categories, items_per_code = _key_categories(key_path)
@@ -601,14 +605,18 @@ def merge_chunks(
                 tally.value_counts[pass_at_k(n, c, k)] += count
             if tally.items > tally.answered:
                 tally.value_counts[0.0] += tally.items - tally.answered
-    else:
-        for chunk in chunks:
-            for name, (answered, invalid, correct) in chunk.counts.items():
-                tally = merged[name]
-                tally.answered += answered
-                tally.invalid += invalid
-                tally.correct += correct
-    return _build_result(merged, metric=metric, k=k, seed=seed, resamples=resamples)
+    feedback = _Feedback()
+    for chunk in chunks:
+        feedback.merge(chunk.reasons, chunk.examples)
+        feedback.ignored.merge(IgnoredFields(chunk.ignored_lines, dict(chunk.ignored_names)))
+        for name, counts in chunk.counts.items():
+            tally = merged[name]
+            tally.answered += counts[0]
+            tally.invalid += counts[1]
+            tally.correct += counts[2]
+            tally.other_invalid += counts[3]
+            tally.other_correct += counts[4]
+    return _build_result(merged, feedback, metric=metric, k=k, options=options)
 
 
 def score_file_chunked(
@@ -617,9 +625,8 @@ def score_file_chunked(
     key_path: str | os.PathLike[str],
     metric: str,
     k: int | None = None,
-    seed: int = 0,
+    options: ScoringOptions | None = None,
     fmt: str | None = None,
-    resamples: int = DEFAULT_RESAMPLES,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     max_file_bytes: int | None = None,
     target_bytes: int = DEFAULT_CHUNK_BYTES,
@@ -649,6 +656,7 @@ def score_file_chunked(
             fmt=fmt,
             max_line_bytes=max_line_bytes,
             record_errors=True,
+            options=options,
         )
         for start, end, first_line_no in plan_chunks(
             path, target_bytes=target_bytes, fmt=fmt, max_line_bytes=max_line_bytes
@@ -660,6 +668,5 @@ def score_file_chunked(
         key_path=key_path,
         metric=metric,
         k=k,
-        seed=seed,
-        resamples=resamples,
+        options=options,
     )

@@ -10,9 +10,17 @@ Formats
 Rules shared by both formats: the file is UTF-8 (a byte order mark is accepted), blank lines
 are ignored, a line may hold at most ``max_line_bytes`` bytes, and every problem is reported
 as a :class:`PredictionFileError` naming the 1-based line (and the field when there is one).
-``id`` is a string or an integer (stored as its decimal text). ``prediction`` is a string or a
-number (turned into text with ``str``). ``n`` and ``c`` are integers with 0 <= c <= n and
-n >= max(k, 1). CSV records must each fit on one line.
+``id`` is a string or an integer (stored as its decimal text), taken in Unicode NFC.
+``prediction`` is a string, a number (kept as the digits written: ``0.00005`` stays
+``0.00005``) or ``null``; ``null`` and ``""`` are predictions that hold no answer (the item is
+*invalid*, the file is scored). ``n`` and ``c`` are integers with 0 <= c <= n,
+n >= max(k, 1) and, where the benchmark sets a limit, n <= ``max_samples``. CSV records must
+each fit on one line.
+
+JSONL lines as pipelines write them: fields other than the expected ones (``raw_output``,
+``model``, ``latency`` ...) are ignored and counted (:class:`IgnoredFields`, shown in the
+feedback); a field repeated inside one line (``{"id": "q1", "prediction": "A",
+"prediction": "B"}``) makes the line ambiguous and is refused with its line number.
 """
 
 from __future__ import annotations
@@ -21,8 +29,9 @@ import csv
 import json
 import math
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import NoReturn
@@ -36,6 +45,7 @@ __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
     "METRICS",
     "CsvLayout",
+    "IgnoredFields",
     "check_head",
     "iter_predictions",
     "parse_csv_header",
@@ -51,7 +61,42 @@ _SNIFF_BYTES = 65_536
 _PROGRESS_EVERY_LINES = 65_536
 _CSV_INTEGER_CHARACTERS = frozenset("0123456789")
 
-PredictionValue = str | tuple[int, int]
+PredictionValue = str | None | tuple[int, int]
+IGNORED_NAMES_KEPT = 20
+_NAME_CHARS = 40
+
+
+@dataclass
+class IgnoredFields:
+    """JSONL fields that were ignored: how many lines had any, and how often each name came.
+
+    Only the first ``IGNORED_NAMES_KEPT`` names in sorted order are kept (with exact counts),
+    so a chunk's tally and the whole file's agree after merging.
+    """
+
+    lines: int = 0
+    names: dict[str, int] = field(default_factory=dict)
+
+    def add_line(self, names: Iterable[str]) -> None:
+        """Count one line with these ignored field names."""
+        self.lines += 1
+        for name in names:
+            self._count(name[:_NAME_CHARS], 1)
+
+    def _count(self, name: str, count: int) -> None:
+        self.names[name] = self.names.get(name, 0) + count
+        if len(self.names) > IGNORED_NAMES_KEPT:
+            del self.names[max(self.names)]
+
+    def merge(self, other: IgnoredFields) -> None:
+        """Add another tally's counts (order does not matter)."""
+        self.lines += other.lines
+        for name, count in other.names.items():
+            self._count(name, count)
+
+    def pairs(self) -> tuple[tuple[str, int], ...]:
+        """The kept names with their counts, sorted by name."""
+        return tuple(sorted(self.names.items()))
 
 
 def prediction_fields(metric: str) -> tuple[str, ...]:
@@ -80,7 +125,7 @@ def _json_kind(value: object) -> str:
         return "true/false"
     if isinstance(value, int):
         return "an integer"
-    if isinstance(value, float):
+    if isinstance(value, float | _JsonNumber):
         return "a number"
     if isinstance(value, str):
         return "a string"
@@ -135,6 +180,31 @@ class _NonFinite:
         self.literal = literal
 
 
+class _JsonNumber(str):
+    """A JSON number with a fraction or exponent, kept as the text written in the file."""
+
+
+class _Repeated(dict):
+    """A JSON object in which a key appeared more than once (``repeated`` names it)."""
+
+    repeated = ""
+
+
+def _object_pairs(pairs: list[tuple[str, object]]) -> dict:
+    record = dict(pairs)
+    if len(record) == len(pairs):
+        return record
+    seen: set[str] = set()
+    flagged = _Repeated(record)
+    flagged.repeated = next(name for name, _ in pairs if name in seen or seen.add(name))
+    return flagged
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_object_pairs, parse_float=_JsonNumber, parse_constant=_NonFinite
+)
+
+
 def _non_finite_field(value: object) -> bool:
     if isinstance(value, _NonFinite):
         return True
@@ -175,9 +245,14 @@ def _raise_json_problem(text: str, line_no: int, metric: str, exc: Exception) ->
     ) from None
 
 
+def nfc(text: str) -> str:
+    """An id in Unicode NFC (ids are matched in NFC on both sides)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def _id_text(value: object, line_no: int) -> str:
-    if isinstance(value, str):
-        return value
+    if isinstance(value, str) and not isinstance(value, _JsonNumber):
+        return nfc(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     raise _file_error(
@@ -188,8 +263,8 @@ def _id_text(value: object, line_no: int) -> str:
     )
 
 
-def _prediction_text(value: object, line_no: int) -> str:
-    if isinstance(value, str):
+def _prediction_text(value: object, line_no: int) -> str | None:
+    if value is None or isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
@@ -236,11 +311,20 @@ def _sample_count(name: str, value: object, line_no: int) -> int:
 
 
 def _sample_counts(
-    n_value: object, c_value: object, line_no: int, k: int | None
+    n_value: object, c_value: object, line_no: int, k: int | None, max_samples: int | None
 ) -> tuple[int, int]:
     n = _sample_count("n", n_value, line_no)
     c = _sample_count("c", c_value, line_no)
     needed = max(k or 1, 1)
+    if max_samples is not None and n > max_samples:
+        raise _file_error(
+            "too_many_samples",
+            f'Line {line_no}: "n" is {n:,}, but this benchmark accepts at most '
+            f"{max_samples:,} samples per problem (its sample limit). Report n and c over at "
+            f"most {max_samples:,} samples.",
+            line_no,
+            "n",
+        )
     if n < needed:
         raise _file_error(
             "invalid_value",
@@ -260,14 +344,39 @@ def _sample_counts(
     return (n, c)
 
 
-def parse_json_line(
-    text: str, *, metric: str, line_no: int, k: int | None = None
-) -> tuple[str, PredictionValue]:
-    """Parse one non-blank JSONL line into ``(id, value)`` or raise PredictionFileError."""
+def _decode(text: str, line_no: int, metric: str) -> object:
+    """Decode one JSON line, keeping number texts, noting repeated keys and refusing what
+    orjson refuses (lone surrogates, NaN)."""
     try:
-        record = orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
+        record = _DECODER.decode(text)
+    except (ValueError, RecursionError) as exc:
+        try:
+            orjson.loads(text)
+        except orjson.JSONDecodeError as orjson_exc:
+            _raise_json_problem(text, line_no, metric, orjson_exc)
         _raise_json_problem(text, line_no, metric, exc)
+    if "\\u" in text or _non_finite_field(record):
+        try:
+            orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            _raise_json_problem(text, line_no, metric, exc)
+    return record
+
+
+def parse_json_line(
+    text: str,
+    *,
+    metric: str,
+    line_no: int,
+    k: int | None = None,
+    max_samples: int | None = None,
+    ignored: IgnoredFields | None = None,
+) -> tuple[str, PredictionValue]:
+    """Parse one non-blank JSONL line into ``(id, value)`` or raise PredictionFileError.
+
+    Fields other than the metric's are ignored and, when ``ignored`` is given, counted there.
+    """
+    record = _decode(text, line_no, metric)
     if not isinstance(record, dict):
         raise _file_error(
             "not_object",
@@ -284,18 +393,20 @@ def parse_json_line(
                 line_no,
                 name,
             )
-    for name in record:
-        if name not in fields:
-            raise _file_error(
-                "unknown_field",
-                f"Line {line_no} has an unknown field {quote_excerpt(name)}; only "
-                f"{_fields_text(fields)} are allowed.",
-                line_no,
-                name[:40],
-            )
+    if isinstance(record, _Repeated):
+        name = record.repeated
+        raise _file_error(
+            "repeated_field",
+            f"Line {line_no} gives the field {quote_excerpt(name)} twice, so it is not clear "
+            "which value is meant; write each field once per line.",
+            line_no,
+            name[:40],
+        )
+    if ignored is not None and len(record) > len(fields):
+        ignored.add_line(name for name in record if name not in fields)
     ident = _id_text(record["id"], line_no)
     if metric == "pass_at_k":
-        return ident, _sample_counts(record["n"], record["c"], line_no, k)
+        return ident, _sample_counts(record["n"], record["c"], line_no, k, max_samples)
     return ident, _prediction_text(record["prediction"], line_no)
 
 
@@ -396,7 +507,13 @@ def _csv_count(name: str, raw: str, line_no: int) -> int:
 
 
 def parse_csv_line(
-    text: str, *, layout: CsvLayout, metric: str, line_no: int, k: int | None = None
+    text: str,
+    *,
+    layout: CsvLayout,
+    metric: str,
+    line_no: int,
+    k: int | None = None,
+    max_samples: int | None = None,
 ) -> tuple[str, PredictionValue]:
     """Parse one non-blank CSV data line into ``(id, value)`` or raise PredictionFileError."""
     values = _split_csv(text, line_no)
@@ -411,8 +528,8 @@ def parse_csv_line(
     if metric == "pass_at_k":
         n = _csv_count("n", row["n"], line_no)
         c = _csv_count("c", row["c"], line_no)
-        return row["id"], _sample_counts(n, c, line_no, k)
-    return row["id"], row["prediction"]
+        return nfc(row["id"]), _sample_counts(n, c, line_no, k, max_samples)
+    return nfc(row["id"]), row["prediction"]
 
 
 def _check_metric(metric: str, k: int | None) -> None:
@@ -451,11 +568,13 @@ def iter_predictions(
     k: int | None = None,
     max_file_bytes: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    max_samples: int | None = None,
+    ignored: IgnoredFields | None = None,
 ) -> Iterator[tuple[int, str, PredictionValue]]:
     """Stream ``(line_no, id, value)`` in constant memory, raising on the first bad line.
 
-    ``value`` is the prediction text for accuracy / exact_match and ``(n, c)`` for pass_at_k.
-    Duplicate and unknown ids are checked by the engine, which knows the answer key.
+    ``value`` is the prediction text (or None) for accuracy / exact_match and ``(n, c)`` for
+    pass_at_k. Duplicate and unknown ids are checked by the engine, which knows the answer key.
     """
     _check_metric(metric, k)
     total = check_file_size(path, max_file_bytes)
@@ -475,10 +594,22 @@ def iter_predictions(
                 layout = parse_csv_header(text, metric=metric, line_no=line_no)
                 continue
             if layout is None:
-                ident, value = parse_json_line(text, metric=metric, line_no=line_no, k=k)
+                ident, value = parse_json_line(
+                    text,
+                    metric=metric,
+                    line_no=line_no,
+                    k=k,
+                    max_samples=max_samples,
+                    ignored=ignored,
+                )
             else:
                 ident, value = parse_csv_line(
-                    text, layout=layout, metric=metric, line_no=line_no, k=k
+                    text,
+                    layout=layout,
+                    metric=metric,
+                    line_no=line_no,
+                    k=k,
+                    max_samples=max_samples,
                 )
             data_lines += 1
             yield line_no, ident, value
@@ -504,6 +635,7 @@ def check_head(
     k: int | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     max_file_bytes: int | None = None,
+    max_samples: int | None = None,
 ) -> None:
     """Quick submission-time check of the first ``max_lines`` records; raises on any problem."""
     for _ in islice(
@@ -514,6 +646,7 @@ def check_head(
             fmt=fmt,
             k=k,
             max_file_bytes=max_file_bytes,
+            max_samples=max_samples,
         ),
         max_lines,
     ):

@@ -73,3 +73,61 @@ def test_a_token_is_throttled_on_its_own_rate(settings, client_a, anon, world):
     response = client_a.get("/api/v1/runs/")
     assert response.status_code == 429 and "Retry-After" in response
     assert anon.get("/api/v1/teams/").status_code == 200  # others are not affected
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_unexpected_server_error_keeps_the_error_shape_also_under_debug(
+    settings, client_a, model_a, phase, benchmark, debug, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluations import services
+
+    settings.DEBUG = debug
+
+    def explode(**kwargs):
+        raise RuntimeError("a bug the server did not expect")
+
+    monkeypatch.setattr(services, "run_submit", explode)
+    response = client_a.post(
+        "/api/v1/runs/",
+        {
+            "model": "model-a",
+            "phase": phase.slug,
+            "benchmark": benchmark.code,
+            "file": SimpleUploadedFile("p.jsonl", b'{"id": "q0", "prediction": "A"}\n'),
+        },
+        format="multipart",
+    )
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    error = error_of(response)
+    assert error["code"] == "server_error"
+    assert "a bug the server did not expect" not in response.content.decode()
+
+
+def test_a_locked_database_is_a_503_with_retry_after_in_the_error_shape(
+    settings, client_a, model_a, phase, benchmark, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import OperationalError
+
+    from evaluations import services
+
+    settings.DEBUG = True
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "run_submit", locked)
+    response = client_a.post(
+        "/api/v1/runs/",
+        {
+            "model": "model-a",
+            "phase": phase.slug,
+            "benchmark": benchmark.code,
+            "file": SimpleUploadedFile("p.jsonl", b'{"id": "q0", "prediction": "A"}\n'),
+        },
+        format="multipart",
+    )
+    assert response.status_code == 503 and response["Retry-After"] == "2"
+    assert error_of(response)["code"] == "busy"

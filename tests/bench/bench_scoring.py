@@ -1,11 +1,14 @@
 """Benchmark: score 1,000,000 multiple-choice predictions end to end against the orjson floor.
 
 Run as ``.venv/bin/python tests/bench/bench_scoring.py``. It writes a seeded 1,000,000-item key
-with 45 categories through ``write_answer_key`` and a 1,000,000-line predictions JSONL into a
-temporary directory, then measures (best of 3 each):
+with 45 categories through ``write_answer_key`` and a 1,000,000-line predictions JSONL (some
+lines written as chat models answer) into a temporary directory, then measures, alternating
+the two five times and keeping the best of each:
 
 * the floor: reading the predictions file line by line and ``orjson.loads`` on each line;
-* ``score_file`` end to end (load the key from parquet, parse, validate, match, score, intervals).
+* ``score_file`` end to end (load the key from parquet, parse, validate, match, read every
+  prediction in both extraction modes, score, intervals, examples) with the benchmark set to
+  flexible extraction.
 
 Peak memory is measured in a fresh subprocess: peak RSS (``VmHWM`` from /proc/self/status,
 falling back to ``getrusage``) after scoring, minus the RSS of that same interpreter once
@@ -36,6 +39,7 @@ SEED = 20250101
 RATIO_TARGET = 3.0
 MEMORY_TARGET_MB = 300.0
 REPEATS = 3
+TIMED_REPEATS = 5  # floor and score_file alternate, so that a busy machine slows both alike
 _ALLOCATOR_TUNING = {"_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
 
 
@@ -57,8 +61,15 @@ def generate(directory: Path, items: int = ITEMS, seed: int = SEED) -> tuple[Pat
     )
     key_path = directory / "key.parquet"
     write_answer_key(key, key_path)
-    styles = ["{}"] * 80 + ["({})"] * 6 + ["{}."] * 4 + ["Answer: {}"] * 4 + ["lower"] * 4
-    styles += ["fullwidth", "invalid"]
+    styles = ["{}"] * 74 + ["({})"] * 6 + ["{}."] * 4 + ["Answer: {}"] * 4 + ["lower"] * 4
+    styles += [
+        "fullwidth",
+        "invalid",
+        "정답은 {}입니다.",
+        "**{}**",
+        "The final answer is $\\boxed{{{}}}$",
+    ]
+    styles += ["{}) 서울", "Answer: {}\n\nBecause the others contradict the passage."]
     order = list(range(items))
     rng.shuffle(order)
     predictions_path = directory / "predictions.jsonl"
@@ -89,18 +100,23 @@ def floor_seconds(predictions_path: Path) -> float:
 
 
 def score_seconds(predictions_path: Path, key_path: Path):
-    """Time one score_file call end to end."""
-    from evaluations.scoring.engine import score_file
+    """Time one score_file call end to end (flexible extraction, both modes tallied)."""
+    from evaluations.scoring.engine import ScoringOptions, score_file
 
     started = time.perf_counter()
-    result = score_file(predictions_path=predictions_path, key_path=key_path, metric="accuracy")
+    result = score_file(
+        predictions_path=predictions_path,
+        key_path=key_path,
+        metric="accuracy",
+        options=ScoringOptions(extraction="flexible"),
+    )
     return time.perf_counter() - started, result
 
 
 _CHILD = r"""
 import json, resource, sys
 sys.path.insert(0, sys.argv[3])
-from evaluations.scoring.engine import score_file
+from evaluations.scoring.engine import ScoringOptions, score_file
 
 def rss_kib(field):
     try:
@@ -113,7 +129,12 @@ def rss_kib(field):
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 baseline = rss_kib("VmRSS")
-result = score_file(predictions_path=sys.argv[1], key_path=sys.argv[2], metric="accuracy")
+result = score_file(
+    predictions_path=sys.argv[1],
+    key_path=sys.argv[2],
+    metric="accuracy",
+    options=ScoringOptions(extraction="flexible"),
+)
 print(json.dumps({"baseline_kib": baseline, "peak_kib": rss_kib("VmHWM"), "value": result.value}))
 """
 
@@ -146,17 +167,20 @@ def main() -> int:
             f"{time.perf_counter() - started:.1f}s; predictions {size_mb:.1f} MB, "
             f"key {os.path.getsize(key_path) / 1e6:.1f} MB (parquet)"
         )
-        floor = min(floor_seconds(predictions_path) for _ in range(REPEATS))
-        runs = [score_seconds(predictions_path, key_path) for _ in range(REPEATS)]
+        floors, runs = [], []
+        for _ in range(TIMED_REPEATS):
+            floors.append(floor_seconds(predictions_path))
+            runs.append(score_seconds(predictions_path, key_path))
+        floor = min(floors)
         total = min(seconds for seconds, _ in runs)
         result = runs[0][1]
         memory_runs = [peak_memory_mb(predictions_path, key_path) for _ in range(REPEATS)]
         memory = max(memory_runs, key=lambda figures: figures["growth_mb"])
         tuned = peak_memory_mb(predictions_path, key_path, env=_ALLOCATOR_TUNING)
     ratio = total / floor
-    print(f"floor (line by line + orjson.loads), best of {REPEATS}: {floor:.3f}s")
+    print(f"floor (line by line + orjson.loads), best of {TIMED_REPEATS}: {floor:.3f}s")
     print(
-        f"score_file end to end, best of {REPEATS}:           {total:.3f}s "
+        f"score_file end to end, best of {TIMED_REPEATS}:           {total:.3f}s "
         f"({ITEMS / total:,.0f} items/s; floor {ITEMS / floor:,.0f} lines/s)"
     )
     print(
@@ -182,6 +206,9 @@ def main() -> int:
         f"answered {result.answered:,} invalid {result.invalid:,} missing {result.missing:,} "
         f"categories {len(result.categories)} macro {result.macro:.3f}"
     )
+    figures = ", ".join(f"{f.extraction} {f.value:.3f}%" for f in result.figures)
+    reasons = ", ".join(f"{r.reason} {r.count:,}" for r in result.reasons)
+    print(f"extraction {result.extraction}: {figures}; not counted: {reasons}")
     missed = ratio > RATIO_TARGET or memory["growth_mb"] > MEMORY_TARGET_MB
     return 1 if missed else 0
 

@@ -80,3 +80,42 @@ def test_a_bad_answer_key_is_reported_with_its_line_and_nothing_is_stored(tmp_pa
         call_command("import_benchmark", str(path), benchmark="bad-key")
     assert "line 2" in str(exc.value).lower() and SENTINEL not in str(exc.value)
     assert not AnswerKey.objects.exists()
+
+
+def test_the_feedback_examples_never_show_the_key(
+    client, member_a, secret_benchmark, phase, team_a
+):
+    from tests.api.conftest import token_client
+
+    model = ModelFactory(team=team_a)
+    lines = [json.dumps({"id": f"s{i}", "prediction": f"wrong answer {i}"}) for i in range(30)]
+    lines[0] = json.dumps({"id": "s0", "prediction": f"{SENTINEL}-0"})  # one right answer
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run = run_submit(
+            user=member_a,
+            model=model,
+            phase=phase,
+            benchmark=secret_benchmark,
+            upload=upload(("\n".join(lines) + "\n").encode()),
+        )
+    run.refresh_from_db()
+    assert run.status == "succeeded" and run.result.value > 0
+    reasons = {r["reason"]: r for r in run.result.feedback["reasons"]}
+    assert reasons["wrong"]["count"] == 29 and len(reasons["wrong"]["examples"]) == 20
+    client.force_login(member_a)
+    api, _ = token_client(member_a)
+    responses = [
+        client.get(reverse("evaluations:run", args=[run.pk])),
+        client.get(reverse("portal:run_feedback", args=[run.pk])),
+        client.get(reverse("portal:run_csv", args=[run.pk])),
+        client.get(reverse("portal:run_json", args=[run.pk])),
+        client.get(reverse("portal:phase_feedback", args=[team_a.slug, phase.slug])),
+        client.get(reverse("portal:phase_csv", args=[team_a.slug, phase.slug])),
+        api.get(f"/api/v1/runs/{run.pk}/"),
+        api.get(f"/api/v1/runs/{run.pk}/feedback/"),
+    ]
+    for response in responses:
+        body = response.content.decode("utf-8-sig")
+        assert response.status_code == 200
+        assert "wrong answer 1" in body  # the team's own prediction is shown
+        assert SENTINEL not in body  # the key never is

@@ -9,7 +9,7 @@ from django.test import TestCase
 
 from evaluations.models import AnswerKey, EvaluationRun, RunChunk, RunResult
 from evaluations.scoring.engine import score_file
-from evaluations.services import run_submit
+from evaluations.services import result_feedback, result_figures, run_submit, scoring_options
 from tests.evaluations.conftest import ITEMS, predictions, upload
 from tests.workers import submit, wait_for
 
@@ -29,7 +29,7 @@ def single_pass(run):
         predictions_path=run.input_file.path,
         key_path=key.full_path,
         metric="accuracy",
-        seed=run.seed,
+        options=scoring_options(run.benchmark),
         fmt=run.file_format,
     )
 
@@ -62,6 +62,8 @@ def test_a_chunked_run_gives_exactly_the_single_pass_result(
     assert categories == {
         c.category: (c.items, c.value, c.interval_low, c.interval_high) for c in expected.categories
     }
+    assert result.figures == result_figures(expected)
+    assert result.feedback == result_feedback(expected)
 
 
 @pytest.mark.django_db

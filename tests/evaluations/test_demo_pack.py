@@ -21,6 +21,25 @@ def test_load_demo_scores_every_demo_run_through_the_pipeline_once(client, progr
     assert EvaluationRun.objects.count() == 35
 
 
+def test_load_demo_imports_again_a_key_stored_in_the_old_format(program):
+    import polars as pl
+
+    from evaluations.models import AnswerKey
+    from evaluations.scoring.answer_key import answer_key_is_current
+
+    call_command("load_demo")
+    key = AnswerKey.objects.get(benchmark__code="demo-math-exact")
+    assert answer_key_is_current(key.full_path)
+    pl.read_parquet(key.full_path, columns=["id", "answer", "category", "n_choices"]).write_parquet(
+        key.full_path,
+        metadata={"kai_leaderboard.metric": "exact_match", "kai_leaderboard.key_format": "1"},
+    )
+    assert not answer_key_is_current(key.full_path)
+    call_command("load_demo")
+    key.refresh_from_db()
+    assert answer_key_is_current(key.full_path)
+
+
 def test_demo_scores_are_marked_demo_on_the_pages_that_show_them(client, program):
     call_command("load_demo")
     html = client.get(

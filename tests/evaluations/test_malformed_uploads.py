@@ -18,7 +18,7 @@ CORRUPTIONS = {
     "nul_byte": lambda i: b'{"id": "q%d", "prediction": "A\x00"}' % i,
     "invalid_utf8": lambda i: b'{"id": "q%d", "prediction": "\xff\xfe"}' % i,
     "missing_field": lambda i: b'{"id": "q%d"}' % i,
-    "unknown_field": lambda i: b'{"id": "q%d", "prediction": "A", "confidence": 0.9}' % i,
+    "repeated_field": lambda i: b'{"id": "q%d", "prediction": "A", "prediction": "B"}' % i,
     "wrong_type": lambda i: b'{"id": "q%d", "prediction": ["A", "B"]}' % i,
     "nan": lambda i: b'{"id": "q%d", "prediction": NaN}' % i,
     "not_object": lambda i: b'["q%d", "A"]' % i,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evaluations.scoring import chunks, engine
+from evaluations.scoring import chunks, records
 from evaluations.scoring.chunks import (
     ChunkTally,
     merge_chunks,
@@ -23,22 +23,27 @@ from evaluations.scoring.chunks import (
 )
 from evaluations.scoring.engine import score_file
 from evaluations.scoring.errors import PredictionFileError
-from tests.evaluations.test_scoring_engine import items_for, scenarios, store_key, write_lines
+from tests.evaluations.test_scoring_engine import (
+    OPTIONS,
+    items_for,
+    scenarios,
+    store_key,
+    write_lines,
+)
 
 # Tiny sizes cut after (almost) every line; 1 cuts after every line.
 CHUNK_SIZES = st.sampled_from([1, 7, 40, 90, 300, 10_000])
 FAST = settings(max_examples=45, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def arguments(path, key_path, metric):
+def arguments(path, key_path, metric, options=None):
     k = 1 if metric == "pass_at_k" else None
     return {
         "predictions_path": path,
         "key_path": key_path,
         "metric": metric,
         "k": k,
-        "seed": 3,
-        "resamples": 200,
+        "options": options,
     }
 
 
@@ -57,7 +62,7 @@ def small_blocks(enabled=True):
     if not enabled:
         return contextlib.nullcontext()
     stack = contextlib.ExitStack()
-    stack.enter_context(mock.patch.object(engine, "_BLOCK_BYTES", 37))
+    stack.enter_context(mock.patch.object(records, "_BLOCK_BYTES", 37))
     stack.enter_context(mock.patch.object(chunks, "_SCAN_BYTES", 5))
     return stack
 
@@ -76,8 +81,9 @@ def outcome(scorer):
     st.sampled_from(["\n", "\r\n"]),
     CHUNK_SIZES,
     st.sampled_from(["fast", "careful", "small_blocks"]),
+    OPTIONS,
 )
-def test_chunked_equals_score_file(scenario, bom, newline, target_bytes, mode):
+def test_chunked_equals_score_file(scenario, bom, newline, target_bytes, mode, options):
     metric, items, lines, seed = scenario
     lines = list(lines)
     rng = random.Random(seed)
@@ -87,10 +93,10 @@ def test_chunked_equals_score_file(scenario, bom, newline, target_bytes, mode):
         directory = Path(directory)
         key_path = store_key(directory, items, metric)
         path = write_lines(directory, lines, bom=bom, newline=newline)
-        single = score_file(**arguments(path, key_path, metric))
+        single = score_file(**arguments(path, key_path, metric, options))
         with only_careful() if mode == "careful" else only_fast(), small_blocks(mode != "careful"):
             chunked = score_file_chunked(
-                target_bytes=target_bytes, **arguments(path, key_path, metric)
+                target_bytes=target_bytes, **arguments(path, key_path, metric, options)
             )
     assert chunked == single
 
@@ -286,7 +292,7 @@ def test_tallies_survive_a_json_round_trip(tmp_path):
         for s, e, n in reversed(plan_chunks(path, target_bytes=64))
     ]
     assert isinstance(ChunkTally.from_dict(tallies[0]), ChunkTally)
-    assert merge_chunks(tallies, seed=4, **kwargs) == score_file(seed=4, **kwargs)
+    assert merge_chunks(tallies, **kwargs) == score_file(**kwargs)
 
 
 def test_merge_refuses_chunks_that_do_not_tile_the_file(tmp_path):

@@ -1,4 +1,5 @@
-"""Clopper-Pearson against published values; the bootstrap is seeded and reproducible."""
+"""Clopper-Pearson against published values; its bounded-mean form for pass@k (coverage is
+simulated in test_scoring_coverage.py)."""
 
 import time
 
@@ -7,11 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluations.scoring.intervals import (
-    bootstrap_mean_interval,
-    bootstrap_mean_interval_from_counts,
+    bounded_mean_interval,
     proportion_interval,
     regularized_incomplete_beta,
 )
+from leaderboard.ranking import tied_ranks
 
 
 @pytest.mark.parametrize(
@@ -58,38 +59,51 @@ def test_clopper_pearson_contains_the_estimate_and_stays_in_unit_range(pair):
         assert low <= successes / n <= high
 
 
-def test_bootstrap_is_reproducible_for_the_same_seed():
-    values = [0.0, 0.1, 0.5, 1.0, 1.0, 0.3] * 50
-    first = bootstrap_mean_interval(values, seed=7)
-    assert bootstrap_mean_interval(values, seed=7) == first
-    assert bootstrap_mean_interval(list(reversed(values)), seed=7) == first
-    assert bootstrap_mean_interval(values, seed=8) != first
+def test_the_bounded_mean_interval_is_clopper_pearson_for_whole_counts():
+    for successes, n in [(0, 10), (3, 10), (10, 10), (26, 30), (1, 1)]:
+        assert bounded_mean_interval(float(successes), n) == proportion_interval(successes, n)
 
 
-def test_bootstrap_interval_is_close_to_the_normal_approximation():
-    values = [1.0] * 300 + [0.0] * 700
-    low, high = bootstrap_mean_interval(values, seed=1, resamples=4000)
-    assert low == pytest.approx(0.3 - 1.96 * (0.21 / 1000) ** 0.5, abs=0.006)
-    assert high == pytest.approx(0.3 + 1.96 * (0.21 / 1000) ** 0.5, abs=0.006)
+def test_the_bounded_mean_interval_is_never_zero_width_for_finite_data():
+    low, high = bounded_mean_interval(30.0, 30)
+    assert (low, high) == (pytest.approx(0.025 ** (1 / 30)), 1.0)  # 0.884, not 1.0
+    low, high = bounded_mean_interval(0.0, 20)
+    assert low == 0.0 and high == pytest.approx(1 - 0.025 ** (1 / 20))
+    assert bounded_mean_interval(0.0, 0) == (0.0, 1.0)
 
 
-def test_bootstrap_of_constant_values_and_of_nothing():
-    assert bootstrap_mean_interval([0.4] * 10, seed=0) == (0.4, 0.4)
-    assert bootstrap_mean_interval([], seed=0) == (0.0, 1.0)
+def test_a_perfect_small_pass_at_k_result_ties_with_26_of_30():
+    """30/30 is not certainly better than 26/30 (Fisher p = 0.11): the ranks must tie."""
+    perfect = bounded_mean_interval(30.0, 30)
+    good = bounded_mean_interval(26.0, 30)
+    ranks = tied_ranks([(1.0, *perfect), (26 / 30, *good)])
+    assert all(rank.is_tie for rank in ranks)
 
 
-def test_bootstrap_handles_a_million_items_quickly():
-    started = time.perf_counter()
-    low, high = bootstrap_mean_interval_from_counts(
-        {0.0: 400_000, 0.5: 100_000, 1.0: 500_000}, seed=3
-    )
-    assert time.perf_counter() - started < 5.0
-    assert low < 0.55 < high
+def test_fractional_sums_fall_between_their_whole_neighbours():
+    low, high = bounded_mean_interval(12.5, 20)
+    below, above = bounded_mean_interval(12.0, 20), bounded_mean_interval(13.0, 20)
+    assert below[0] < low < above[0] and below[1] < high < above[1]
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.floats(0, 1), min_size=1, max_size=40), st.integers(0, 2**32))
-def test_bootstrap_interval_contains_the_mean(values, seed):
-    low, high = bootstrap_mean_interval(values, seed=seed, resamples=200)
-    mean = sum(values) / len(values)
-    assert low <= mean + 1e-12 and mean - 1e-12 <= high
+def test_floating_point_noise_in_a_sum_of_zeros_and_ones_is_ignored():
+    total = sum([0.1] * 10) * 3  # 2.9999999999999996
+    assert bounded_mean_interval(total, 3) == bounded_mean_interval(3.0, 3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=60))
+def test_the_bounded_mean_interval_contains_the_mean_and_has_width(values):
+    total = sum(values)
+    low, high = bounded_mean_interval(total, len(values))
+    mean = total / len(values)
+    assert 0.0 <= low <= high <= 1.0
+    assert low <= mean + 1e-9 and mean - 1e-9 <= high
+    assert high - low > 0.01
+
+
+def test_the_bounded_mean_interval_refuses_impossible_sums():
+    with pytest.raises(ValueError):
+        bounded_mean_interval(3.5, 3)
+    with pytest.raises(ValueError):
+        bounded_mean_interval(float("nan"), 3)

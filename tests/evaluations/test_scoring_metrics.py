@@ -1,6 +1,7 @@
 """Metrics: pass@k edge cases and hand-computed values, accuracy and averages."""
 
 import math
+import time
 
 import pytest
 
@@ -36,6 +37,27 @@ def test_pass_at_k_matches_exact_binomials_on_a_grid():
             for k in range(1, n + 1):
                 expected = 1.0 - math.comb(n - c, k) / math.comb(n, k)
                 assert pass_at_k(n, c, k) == pytest.approx(expected, abs=1e-12)
+
+
+def chen_estimator(n, c, k):
+    """The estimator as published by Chen et al. (2021), Figure 3 (numpy's product written out)."""
+    if n - c < k:
+        return 1.0
+    return 1.0 - math.prod(1.0 - k / i for i in range(n - c + 1, n + 1))
+
+
+def test_pass_at_k_equals_the_published_estimator():
+    for n, c, k in [(200, 37, 1), (200, 37, 10), (200, 150, 100), (1000, 999, 1), (20, 3, 5)]:
+        assert pass_at_k(n, c, k) == pytest.approx(chen_estimator(n, c, k), abs=1e-12)
+
+
+def test_pass_at_k_with_a_billion_passing_samples_takes_under_a_second():
+    started = time.perf_counter()
+    value = pass_at_k(1_000_000_001, 1_000_000_000, 1)
+    many = pass_at_k(10**12, 10**9, 100)
+    assert time.perf_counter() - started < 1.0
+    assert value == pytest.approx(1_000_000_000 / 1_000_000_001, abs=1e-15)
+    assert many == pytest.approx(1 - (1 - 1e-3) ** 100, rel=1e-9)
 
 
 def test_pass_at_k_stays_finite_for_large_sample_counts():

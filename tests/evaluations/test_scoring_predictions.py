@@ -1,9 +1,16 @@
 """Predictions files: every malformed case has its own code and names the line and field."""
 
+import unicodedata
+
 import pytest
 
 from evaluations.scoring.errors import PredictionFileError
-from evaluations.scoring.predictions import check_head, iter_predictions, sniff_format
+from evaluations.scoring.predictions import (
+    IgnoredFields,
+    check_head,
+    iter_predictions,
+    sniff_format,
+)
 
 
 def write(tmp_path, data, name="predictions.jsonl"):
@@ -73,10 +80,15 @@ def test_an_over_long_line_is_reported_without_reading_it_whole(tmp_path):
     assert "1,000 bytes" in str(error)
 
 
-@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e400"])
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_reported_with_line_and_field(tmp_path, literal):
     error = problem(write(tmp_path, GOOD + f'{{"id": "q2", "prediction": {literal}}}\n'))
     assert (error.code, error.line, error.field) == ("nan_value", 2, "prediction")
+
+
+def test_a_number_too_large_for_a_float_is_kept_as_written_not_made_infinite(tmp_path):
+    path = write(tmp_path, '{"id": "q2", "prediction": 1e400}\n')
+    assert list(iter_predictions(path, metric="exact_match")) == [(1, "q2", "1e400")]
 
 
 def test_nan_sample_counts_in_csv_are_reported(tmp_path):
@@ -130,16 +142,75 @@ def test_a_missing_sample_count_is_named(tmp_path):
     assert (error.code, error.line, error.field) == ("missing_field", 1, "c")
 
 
-def test_an_unknown_field_is_named(tmp_path):
-    error = problem(write(tmp_path, GOOD + '{"id": "q2", "prediction": "A", "score": 1}\n'))
-    assert (error.code, error.line, error.field) == ("unknown_field", 2, "score")
+def test_extra_fields_as_pipelines_write_them_are_ignored_and_counted(tmp_path):
+    path = write(
+        tmp_path,
+        GOOD
+        + '{"id": "q2", "prediction": "A", "raw_output": "The answer is A", "latency": 1.5}\n'
+        + '{"model": "x", "id": "q3", "prediction": "B", "raw_output": "B"}\n',
+    )
+    ignored = IgnoredFields()
+    records = list(iter_predictions(path, metric="accuracy", ignored=ignored))
+    assert records == [(1, "q1", "A"), (2, "q2", "A"), (3, "q3", "B")]
+    assert ignored.lines == 2
+    assert ignored.pairs() == (("latency", 1), ("model", 1), ("raw_output", 2))
+
+
+def test_only_the_first_ignored_names_are_kept_with_exact_counts():
+    ignored = IgnoredFields()
+    for index in range(30):
+        ignored.add_line([f"f{index:02d}", "a"])
+    assert ignored.lines == 30
+    assert ignored.pairs()[0] == ("a", 30)
+    assert [name for name, _ in ignored.pairs()] == ["a"] + [f"f{i:02d}" for i in range(19)]
+
+
+def test_a_field_given_twice_in_one_line_is_refused_with_its_line(tmp_path):
+    error = problem(write(tmp_path, GOOD + '{"id": "q2", "prediction": "A", "prediction": "B"}\n'))
+    assert (error.code, error.line, error.field) == ("repeated_field", 2, "prediction")
+    assert "Line 2" in str(error) and "twice" in str(error)
+    error = problem(write(tmp_path, '{"id": "q1", "id": "q2", "prediction": "A"}\n'))
+    assert (error.code, error.line, error.field) == ("repeated_field", 1, "id")
+
+
+def test_null_and_empty_predictions_are_items_without_an_answer_not_refused_files(tmp_path):
+    path = write(tmp_path, '{"id": "q1", "prediction": null}\n{"id": "q2", "prediction": ""}\n')
+    assert list(iter_predictions(path, metric="accuracy")) == [(1, "q1", None), (2, "q2", "")]
+
+
+def test_numbers_keep_the_digits_written_in_the_file(tmp_path):
+    path = write(
+        tmp_path,
+        '{"id": "q1", "prediction": 0.00005}\n{"id": "q2", "prediction": 1.50}\n'
+        '{"id": "q3", "prediction": 1e3}\n{"id": "q4", "prediction": 12}\n',
+    )
+    values = [value for _, _, value in iter_predictions(path, metric="exact_match")]
+    assert values == ["0.00005", "1.50", "1e3", "12"]
+
+
+def test_ids_are_read_in_unicode_nfc(tmp_path):
+    decomposed = unicodedata.normalize("NFD", "문항-1")
+    assert decomposed != "문항-1"
+    path = write(tmp_path, f'{{"id": "{decomposed}", "prediction": "A"}}\nid2\n')
+    first = next(iter_predictions(path, metric="accuracy"))
+    assert first == (1, "문항-1", "A")
+    csv_path = write(tmp_path, f"id,prediction\n{decomposed},A\n", "p.csv")
+    assert list(iter_predictions(csv_path, metric="accuracy")) == [(2, "문항-1", "A")]
+
+
+def test_a_sample_count_over_the_benchmark_limit_is_refused_with_a_clear_message(tmp_path):
+    path = write(tmp_path, '{"id": "q1", "n": 1000000001, "c": 1000000000}\n')
+    error = problem(path, metric="pass_at_k", k=1, max_samples=10_000)
+    assert (error.code, error.line, error.field) == ("too_many_samples", 1, "n")
+    assert "1,000,000,001" in error.message and "at most 10,000 samples" in error.message
+    with pytest.raises(type(error)):
+        check_head(path, metric="pass_at_k", k=1, max_samples=10_000)
 
 
 @pytest.mark.parametrize(
     ("line", "field"),
     [
         ('{"id": "q2", "prediction": ["A"]}', "prediction"),
-        ('{"id": "q2", "prediction": null}', "prediction"),
         ('{"id": "q2", "prediction": true}', "prediction"),
         ('{"id": 1.5, "prediction": "A"}', "id"),
         ('{"id": null, "prediction": "A"}', "id"),
