@@ -1,0 +1,136 @@
+"""Several real processes on one site: a change made by one is what every other one serves.
+
+Two gunicorn servers (one worker each, so that each request's process is known) and management
+commands run against one temporary site with the embedded default (SQLite, no REDIS_URL), whose
+cache every process shares. With a per-process cache, the second server kept serving what it had
+cached for up to ten minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from .site import TempSite
+
+pytestmark = pytest.mark.processes
+
+SETUP = r"""
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+
+from kai_site.api_tokens import token_create
+from leaderboard.models import (
+    Assessment, Benchmark, FoundationModel, Phase, PhaseParticipant, Score, Team,
+)
+from leaderboard.services import evaluator_create
+
+evaluator = evaluator_create(username="ev", email="", password="a long password 123")
+_, token = token_create(user=evaluator)
+session = SessionStore()
+session[SESSION_KEY] = str(evaluator.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = evaluator.get_session_auth_hash()
+session.create()
+team = Team.objects.create(
+    slug="t", name_ko="티팀", name_en="Team T", lead_organization_ko="티", lead_organization_en="T"
+)
+model = FoundationModel.objects.create(
+    slug="marker-model", name="Marker Model", kind="team", team=team, organization="Lab",
+    country="KR",
+)
+scored = Benchmark.objects.create(code="b", name="Bench B", language="ko")
+Benchmark.objects.create(code="b2", name="Bench Two", language="ko", metric="accuracy")
+for slug, order, published in (("p", 2, False), ("q", 1, True)):
+    phase = Phase.objects.create(
+        slug=slug, kind="final", order=order, name_ko=f"단계 {slug}", name_en=f"Phase {slug}",
+        status="deciding",
+        announcement_at=timezone.now() - timedelta(days=1) if published else None,
+    )
+    PhaseParticipant.objects.create(phase=phase, team=team, model=model)
+    Assessment.objects.create(
+        team=team, phase=phase, model=model, outcome="advanced",
+        reasons_ko=f"사유 REASON-{slug}", reasons_en=f"REASON-{slug} in English",
+        decided_at=timezone.now(),
+    )
+Score.objects.create(
+    model=model, benchmark=scored, phase=Phase.objects.get(slug="p"), value=Decimal("61.234"),
+    decimals=3, mode="reasoning", reporter="self", source_title="report",
+)
+print(json.dumps({"token": token, "session": session.session_key}))
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("shared-cache-site")
+    site = TempSite.create(folder)
+    site.secrets = site.shell(SETUP)
+    site.start_server()
+    site.start_server()
+    yield site
+    site.stop()
+
+
+def _token(site) -> dict:
+    return {"Authorization": f"Token {site.secrets['token']}"}
+
+
+def _session(site) -> dict:
+    return {"Cookie": f"sessionid={site.secrets['session']}"}
+
+
+def test_migrate_creates_the_cache_table_that_the_processes_share(site):
+    out = site.shell(
+        "import json; from django.db import connection; "
+        "print(json.dumps({'tables': connection.introspection.table_names()}))"
+    )
+    assert "kai_cache" in out["tables"]
+
+
+PAGES = {
+    "/": "REASON-p",
+    "/phases/p/": "61.234",
+    "/phases/p/decisions/": "REASON-p",
+    "/api/v1/phases/p/leaderboard/": "61.234",
+}
+
+
+def test_an_announcement_two_seconds_ahead_flips_every_process_from_one_second_after(site):
+    servers = site.servers
+    for server in servers:  # every page cached, unpublished, on both processes
+        for path, marker in PAGES.items():
+            assert marker not in server.get(path).body, (server.port, path)
+    at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+    published = servers[0].post_json(
+        "/api/v1/phases/p/publish/", {"at": at.isoformat()}, headers=_token(site)
+    )
+    assert published.status == 200, published.body
+    for server in servers:  # before the announcement: still nothing, on either process
+        for path, marker in PAGES.items():
+            assert marker not in server.get(path).body, (server.port, path)
+    time.sleep(max(0.0, (at + timedelta(seconds=1) - datetime.now(UTC)).total_seconds()))
+    stale = []
+    for _ in range(3):
+        for server in servers:
+            for path, marker in PAGES.items():
+                if marker not in server.get(path).body:
+                    stale.append((server.port, path))
+    assert not stale, stale
+
+
+def test_a_reader_between_the_publication_and_its_commit_does_not_keep_the_phase_unpublished(
+    tmp_path,
+):
+    """The bump waits for the commit, so the next request after it sees the published phase."""
+    site = TempSite.create(tmp_path, DJANGO_SETTINGS_MODULE="tests.processes.race_settings")
+    out = json.loads(site.run("tests/processes/race_probe.py").strip().splitlines()[-1])
+    assert out == {"published_inside": False, "published_after_commit": True}
