@@ -103,12 +103,19 @@ def _chosen_runs(phase, team_id=None) -> dict:
     return chosen
 
 
-def _phase_average(phase, benchmark_id) -> tuple[float | None, int]:
-    """Mean of the teams' chosen results on one benchmark, shown only when enough teams ran it."""
+def _phase_average(phase, benchmark_id, now=None) -> tuple[float | None, int]:
+    """Mean of the teams' official results on one benchmark, from the announcement time on.
+
+    Before the announcement a team sees only the global reference: an average over the other
+    teams' runs would let it work out their unpublished scores. Afterwards the average covers
+    official results only, and only where enough teams have one.
+    """
+    if not phase.is_published(now):
+        return None, 0
     values = [
         run.result.value
         for (team_id, bench_id), run in _chosen_runs(phase).items()
-        if bench_id == benchmark_id
+        if bench_id == benchmark_id and run.is_official
     ]
     if len(values) < MIN_TEAMS_FOR_AVERAGE:
         return None, len(values)

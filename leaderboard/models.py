@@ -461,13 +461,21 @@ class Reporter(models.TextChoices):
     ORGANIZER = "organizer", _("Organizer run")
 
 
+def public_score_condition(now=None) -> Q:
+    """What makes a score public: a phase-less published figure, or a score of a published phase;
+    a score that comes from an evaluation run only once an evaluator has marked the run official."""
+    published = Phase.objects.published(now).values("pk")
+    return (Q(phase__isnull=True) | Q(phase__in=published)) & (
+        Q(run__isnull=True) | Q(run__is_official=True)
+    )
+
+
 class ScoreQuerySet(models.QuerySet):
     def visible_to(self, user, now=None):
-        """Scores this user may see: phase-less published figures, published phases, own team."""
+        """Scores this user may see: the public ones, and every score of the user's own team."""
         if is_evaluator(user):
             return self
-        published = Phase.objects.published(now).values("pk")
-        visible = Q(phase__isnull=True) | Q(phase__in=published)
+        visible = public_score_condition(now)
         team_ids = team_ids_of(user)
         if team_ids:
             visible |= Q(model__team_id__in=team_ids)
@@ -735,10 +743,36 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AuditEntryImmutable("Audit entries cannot be deleted.")
 
     def about_published(self, now=None):
-        """Entries about published things only: phase-less published figures or published phases."""
-        published = Phase.objects.published(now).values("pk")
-        return self.filter(Q(phase_id__isnull=True) | Q(phase_id__in=published)).exclude(
-            action__in=AuditEntry.PRIVATE_ACTIONS
+        """Entries the public may read: about published things, as the public sees them.
+
+        An entry of a phase appears from the phase's announcement time on (never for the
+        synthetic demo phase); an entry about a score only while the score itself is public (so
+        a team's run that is not official stays off the record's public face), and one about a
+        model only once the model is public.
+        """
+        from django.db.models import CharField
+        from django.db.models.functions import Cast
+
+        published = Phase.objects.published(now).filter(is_demo=False).values("pk")
+        public_scores = Score.objects.filter(public_score_condition(now))
+        public_models = FoundationModel.objects.filter(
+            models.Exists(public_scores.filter(model=models.OuterRef("pk")))
+            | models.Exists(
+                Assessment.objects.filter(phase__in=published, model=models.OuterRef("pk"))
+            )
+        )
+
+        def ids(queryset):
+            return queryset.annotate(text_id=Cast("pk", CharField())).values("text_id")
+
+        return (
+            self.filter(Q(phase_id__isnull=True) | Q(phase_id__in=published))
+            .exclude(action__in=AuditEntry.PRIVATE_ACTIONS)
+            .exclude(Q(object_type="leaderboard.score") & ~Q(object_id__in=ids(public_scores)))
+            .exclude(
+                Q(object_type="leaderboard.foundationmodel")
+                & ~Q(object_id__in=ids(public_models))
+            )
         )
 
 

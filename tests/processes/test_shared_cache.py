@@ -96,6 +96,51 @@ def test_migrate_creates_the_cache_table_that_the_processes_share(site):
     assert "kai_cache" in out["tables"]
 
 
+def test_a_result_saved_by_a_command_is_on_the_other_processes_pages_at_the_next_request(site):
+    """`submit_run --wait` in its own process; then the servers show it, and official: public."""
+    first, second = site.servers
+    key = site.folder / "key.jsonl"
+    key.write_text(
+        "".join(
+            json.dumps({"id": f"q{i}", "answer": "ABCD"[i % 4], "category": "c"}) + "\n"
+            for i in range(50)
+        )
+    )
+    predictions = site.folder / "predictions.jsonl"
+    predictions.write_text(
+        "".join(
+            json.dumps({"id": f"q{i}", "prediction": "ABCD"[i % 4] if i < 37 else "Z"}) + "\n"
+            for i in range(50)
+        )
+    )
+    site.manage("import_benchmark", str(key), "--benchmark", "b2")
+    # both servers have the phase page cached, for the evaluator and for the public
+    for server in (first, second):
+        assert "74.0" not in server.get("/phases/q/", headers=_session(site)).body
+        assert "74.0" not in server.get("/phases/q/").body
+    out = site.manage(
+        "submit_run",
+        str(predictions),
+        "--model",
+        "marker-model",
+        "--phase",
+        "q",
+        "--benchmark",
+        "b2",
+        "--wait",
+    )
+    run_id, status = out.split()[0], out.splitlines()[-1]
+    assert status.startswith("succeeded 74.0")
+    for server in (first, second):  # the evaluators see the run's result at once
+        assert "74.0" in server.get("/phases/q/", headers=_session(site)).body
+        assert "74.0" not in server.get("/phases/q/").body  # not official: not public
+    marked = first.post_json(f"/api/v1/runs/{run_id}/official/", {}, headers=_token(site))
+    assert marked.status == 200, marked.body
+    for server in (second, first):  # marked official through the first: public on both
+        assert "74.0" in server.get("/phases/q/").body
+        assert "74.0" in server.get("/api/v1/phases/q/leaderboard/").body
+
+
 PAGES = {
     "/": "REASON-p",
     "/phases/p/": "61.234",
