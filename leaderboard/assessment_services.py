@@ -170,10 +170,22 @@ def assessment_save(*, user, phase: Phase, team: Team, data: AssessmentInput) ->
 
 @transaction.atomic
 def phase_publish(*, user, phase: Phase, at: datetime | None = None) -> Phase:
-    """Set the phase's announcement time (now if not given); refused while a team is undecided."""
+    """Set the phase's announcement time (now if not given).
+
+    Refused for a phase without participants, and while any team of the phase has no decision.
+    """
     if not is_evaluator(user):
         raise NotAnEvaluator()
     phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    if not phase.participations.exists():
+        raise EvaluatorActionError(
+            {
+                None: _(
+                    "This phase has no participants: enter the teams that take part in it "
+                    "before publishing."
+                )
+            }
+        )
     undecided = phase_undecided_teams(phase)
     if undecided:
         names = ", ".join(t.name for t in undecided)
@@ -237,7 +249,6 @@ def run_rerun(*, user, run):
         benchmark=run.benchmark,
         path=default_storage.path(run.input_file.name),
         mode=run.mode,
-        is_demo=run.is_demo,
     )
     audit_record(user, "run.rerun", new, {"rerun_of": str(run.pk)}, {"run": str(new.pk)})
     return new

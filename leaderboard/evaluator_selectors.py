@@ -34,20 +34,18 @@ def phase_reference_date(phase: Phase) -> date:
 
 
 def phase_team_ids(phase: Phase) -> set[int]:
-    """Teams taking part in a phase: those with an assessment or a run in it."""
-    from evaluations.models import EvaluationRun
+    """Teams of a phase: its participants, and any other team that has an assessment in it.
 
-    ids = set(Assessment.objects.filter(phase=phase).values_list("team_id", flat=True))
-    ids |= set(
-        EvaluationRun.objects.filter(phase=phase, team__isnull=False).values_list(
-            "team_id", flat=True
-        )
-    )
+    A run does not make a team part of a phase: a team that was not entered (an eliminated team
+    submitting to the final) does not hold up the phase's publication.
+    """
+    ids = set(phase.participations.values_list("team_id", flat=True))
+    ids |= set(Assessment.objects.filter(phase=phase).values_list("team_id", flat=True))
     return ids
 
 
 def phase_undecided_teams(phase: Phase) -> list[Team]:
-    """Teams in the phase without a decision: no assessment, or its outcome still pending."""
+    """Teams of the phase without a decision: no assessment, or its outcome still pending."""
     decided = set(
         Assessment.objects.filter(phase=phase)
         .exclude(outcome=Assessment.Outcome.PENDING)

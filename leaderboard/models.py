@@ -770,8 +770,7 @@ class AuditEntryQuerySet(models.QuerySet):
             .exclude(action__in=AuditEntry.PRIVATE_ACTIONS)
             .exclude(Q(object_type="leaderboard.score") & ~Q(object_id__in=ids(public_scores)))
             .exclude(
-                Q(object_type="leaderboard.foundationmodel")
-                & ~Q(object_id__in=ids(public_models))
+                Q(object_type="leaderboard.foundationmodel") & ~Q(object_id__in=ids(public_models))
             )
         )
 
