@@ -51,6 +51,7 @@ def run_detail(request, run_id):
         "result": getattr(run, "result", None) if run.status == run.Status.SUCCEEDED else None,
         "categories": categories,
         "can_cancel": not run.is_final,
+        "phase_published": run.phase.is_published(),
     }
     return render(request, "evaluations/run_detail.html", context)
 

@@ -28,6 +28,7 @@ from kai_site.api_support import ConditionalGetMixin
 from . import assessment_services, selectors
 from . import serializers as s
 from .cache import cached_value, current_state
+from .corrections import CorrectionReason
 from .models import (
     Assessment,
     Benchmark,
@@ -361,7 +362,9 @@ def _evaluators_only(request) -> None:
         description="Validated and audited like the evaluator form: an elimination needs "
         "reasons in both languages, a team that failed a gate cannot advance, and once the "
         "phase's announcement is set every team needs a decision. Points and gates are "
-        "left as they are.",
+        "left as they are. Once the phase is published, a change to anything public is a "
+        "correction: it needs correction_reason_ko and correction_reason_en, and the earlier "
+        "value is kept and shown.",
         request=s.AssessmentChangeSerializer,
         responses={200: s.EvaluatorAssessmentSerializer, **MEMBER_ERRORS},
         examples=[
@@ -414,9 +417,16 @@ class AssessmentViewSet(
                 for g in assessment.gates.all()
             },
         )
+        reason = CorrectionReason(
+            change.get("correction_reason_ko", ""), change.get("correction_reason_en", "")
+        )
         _evaluator_action(
             lambda: assessment_services.assessment_save(
-                user=request.user, phase=assessment.phase, team=assessment.team, data=data
+                user=request.user,
+                phase=assessment.phase,
+                team=assessment.team,
+                data=data,
+                correction=reason,
             )
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data)
@@ -429,7 +439,9 @@ class PhasePublishView(APIView):
         tags=[EVALUATOR_TAG],
         summary="Publish a phase's results (evaluators)",
         description="Sets the announcement time (now when left out); the results are public "
-        "from then on. Refused (400) while any team of the phase has no decision. Audited.",
+        "from then on. Refused (400) for a phase without participants, while any participant "
+        "has no decision, for a time already past, and once the announcement time has passed "
+        "(publication is one way). Audited.",
         parameters=[OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)],
         request=s.PublishSerializer,
         responses={200: s.PhaseSerializer, **MEMBER_ERRORS},

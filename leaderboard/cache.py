@@ -178,6 +178,7 @@ def public_models() -> tuple:
         lb.TeamPartner,
         lb.FoundationModel,
         lb.Benchmark,
+        lb.Correction,
     )
 
 

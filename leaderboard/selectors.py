@@ -15,6 +15,7 @@ from .models import (
     Assessment,
     Benchmark,
     ComponentPoints,
+    Correction,
     FoundationModel,
     GateResult,
     Mode,
@@ -74,12 +75,23 @@ def assessments_visible(*, user, now=None):
     )
 
 
+def corrections_visible(*, now=None, **filters) -> list[Correction]:
+    """Corrections of published results, newest first, filtered by phase, team or model."""
+    return list(
+        Correction.objects.visible_to(now=now)
+        .filter(**filters)
+        .select_related("phase", "team", "model")
+        .order_by("-corrected_at", "-pk")
+    )
+
+
 @dataclass
 class DecisionRow:
     assessment: Assessment
     points: dict[str, ComponentPoints]
     gate: GateResult | None
     summary_points: list[dict]
+    corrections: list[Correction] = field(default_factory=list)
 
     @property
     def team(self) -> Team:
@@ -91,6 +103,11 @@ def decision_rows(*, phase: Phase, user, now=None) -> list[DecisionRow]:
     order = {"advanced": 0, "pending": 1, "withdrawn": 2, "eliminated": 3}
     shown = [c for c in phase_components(phase=phase) if c.kind != c.Kind.GATE]
     rows = []
+    corrections: dict[int, list[Correction]] = {}
+    for correction in corrections_visible(
+        now=now, phase=phase, object_type="leaderboard.assessment"
+    ):
+        corrections.setdefault(correction.team_id, []).append(correction)
     for assessment in assessments_visible(user=user, now=now).filter(phase=phase):
         points = {p.component.code: p for p in assessment.points.all()}
         gates = list(assessment.gates.all())
@@ -99,7 +116,15 @@ def decision_rows(*, phase: Phase, user, now=None) -> list[DecisionRow]:
             for c in shown
             if c.parent_id is None or c.code in points
         ]
-        rows.append(DecisionRow(assessment, points, gates[0] if gates else None, summary))
+        rows.append(
+            DecisionRow(
+                assessment,
+                points,
+                gates[0] if gates else None,
+                summary,
+                corrections.get(assessment.team_id, []),
+            )
+        )
     rows.sort(
         key=lambda r: (
             order.get(r.assessment.outcome, 9),
@@ -146,6 +171,7 @@ def team_detail(*, slug: str, user, now=None) -> dict:
             models_visible(user=user, now=now).filter(team=team).order_by("-release_date", "name")
         ),
         "assessments": assessments,
+        "corrections": corrections_visible(now=now, team=team),
         "is_member": TeamMembership.objects.filter(
             team=team, user_id=getattr(user, "id", None)
         ).exists()
@@ -165,7 +191,11 @@ def model_detail(*, slug: str, user, now=None) -> dict:
         .select_related("benchmark", "phase")
         .order_by("benchmark__language", "benchmark__name", "-created_at")
     )
-    return {"model": model, "scores": scores}
+    return {
+        "model": model,
+        "scores": scores,
+        "corrections": corrections_visible(now=now, model=model, kind=Correction.Kind.SCORE),
+    }
 
 
 def benchmark_list(*, user, now=None) -> list[Benchmark]:

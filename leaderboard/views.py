@@ -226,6 +226,7 @@ def phase_detail(request, slug):
                 c for c in Benchmark.Language.choices if c[0] in selectors.LANGUAGES
             ],
             "group_choices": Benchmark.Group.choices,
+            "corrections": selectors.corrections_visible(phase=phase),
         }
         return render_to_string(
             "leaderboard/includes/_phase_content.html", context, request=request

@@ -13,6 +13,7 @@ from django.utils import timezone
 from evaluations.services import run_score, run_submit
 from leaderboard import assessment_services as decide
 from leaderboard.audit import audit_chain_verify, head_hash
+from leaderboard.corrections import CorrectionReason
 from leaderboard.models import AuditEntry, PhaseParticipant
 from tests.evaluations.conftest import predictions, upload
 from tests.factories import ModelFactory, TeamFactory
@@ -71,7 +72,9 @@ def test_the_public_record_counts_and_hashes_published_entries_only(world):
 
 def test_the_public_record_names_actors_by_role_never_by_username(world):
     run = world["run_published"]  # submitted by member-a, in a published phase
-    decide.run_set_official(user=world["evaluator"], run=run)
+    decide.run_set_official(
+        user=world["evaluator"], run=run, correction=CorrectionReason("공식 지정", "Official")
+    )
     entries = _entries()["entries"]
     score_entry = next(
         e for e in entries if e["action"] == "score.import" and str(run.pk) in e["after"]
@@ -114,6 +117,8 @@ def test_team_feedback_shows_no_phase_average_before_the_announcement(world, cli
     with time_machine.travel(at + timedelta(seconds=1), tick=False):
         row = client.get(url).context["rows"][0]
         assert row["phase_average"] is None  # two official results: fewer than three teams
-        decide.run_set_official(user=world["evaluator"], run=world["run_b"])
+        decide.run_set_official(
+            user=world["evaluator"], run=world["run_b"], correction=CorrectionReason("가", "B")
+        )
         row = client.get(url).context["rows"][0]
     assert round(row["phase_average"], 1) == 60.0 and row["average_teams"] == 3

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leaderboard import assessment_services as decide
+from leaderboard.corrections import CorrectionReason
 from leaderboard.models import Assessment
 
 from .conftest import IMPOSSIBLE_STRINGS, SENTINEL_FEEDBACK, SENTINEL_LOG, SENTINELS
@@ -147,7 +148,11 @@ def test_a_team_run_in_a_published_phase_is_public_only_once_an_evaluator_marks_
     ]
     before = crawl(Client(), starts)
     assert not leaks(before, (str(run.pk),))
-    decide.run_set_official(user=world["evaluator"], run=run)
+    decide.run_set_official(
+        user=world["evaluator"],
+        run=run,
+        correction=CorrectionReason("공식 결과 지정", "Marked as the official result"),
+    )
     after = crawl(Client(), starts)
     found = leaks(after, (str(run.pk),))
     for url in (

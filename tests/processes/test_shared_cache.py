@@ -134,7 +134,8 @@ def test_a_result_saved_by_a_command_is_on_the_other_processes_pages_at_the_next
     for server in (first, second):  # the evaluators see the run's result at once
         assert "74.0" in server.get("/phases/q/", headers=_session(site)).body
         assert "74.0" not in server.get("/phases/q/").body  # not official: not public
-    marked = first.post_json(f"/api/v1/runs/{run_id}/official/", {}, headers=_token(site))
+    reason = {"correction_reason_ko": "공식 결과", "correction_reason_en": "The official result"}
+    marked = first.post_json(f"/api/v1/runs/{run_id}/official/", reason, headers=_token(site))
     assert marked.status == 200, marked.body
     for server in (second, first):  # marked official through the first: public on both
         assert "74.0" in server.get("/phases/q/").body
