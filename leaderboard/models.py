@@ -850,6 +850,7 @@ class AuditEntryQuerySet(models.QuerySet):
         return (
             self.filter(Q(phase_id__isnull=True) | Q(phase_id__in=published))
             .exclude(action__in=AuditEntry.PRIVATE_ACTIONS)
+            .exclude(object_type__in=AuditEntry.PRIVATE_OBJECTS)
             .exclude(Q(object_type="leaderboard.score") & ~Q(object_id__in=ids(public_scores)))
             .exclude(
                 Q(object_type="leaderboard.foundationmodel") & ~Q(object_id__in=ids(public_models))
@@ -861,6 +862,8 @@ class AuditEntry(models.Model):
     """One append-only, hash-chained record of a decision, publication or score change."""
 
     PRIVATE_ACTIONS = ("run.cancel", "run.rerun")
+    # Who belongs to which team is an account matter, never part of the public record.
+    PRIVATE_OBJECTS = ("leaderboard.teammembership", "auth.user")
 
     seq = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(editable=False)
