@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -99,6 +99,7 @@ def leaderboard_rows_for_api(*, phase: Phase, user, filters: dict) -> dict:
             }
         )
     return {
+        "is_demo": phase.is_demo,
         "benchmarks": [b.code for b in board.benchmarks],
         "sort": board.sort,
         "order": board.order,
@@ -143,7 +144,16 @@ class DecisionFilter(django_filters.FilterSet):
 # ---------------------------------------------------------------- views
 
 
-def _read_only(name: str, serializer):
+INCLUDE_DEMO = OpenApiParameter(
+    "include_demo",
+    OpenApiTypes.INT,
+    enum=[0, 1],
+    description="1: include the synthetic demo pack (every record says is_demo). Left out by "
+    "default: lists hold the real record only.",
+)
+
+
+def _read_only(name: str, serializer, *, demo: bool = True):
     """Schema for a read-only viewset: descriptions and error responses on both actions."""
     return extend_schema_view(
         list=extend_schema(
@@ -151,7 +161,9 @@ def _read_only(name: str, serializer):
             summary=f"List {name}",
             description=f"The {name} you may see, paginated (page, page_size up to 500), "
             "filtered and ordered by the query parameters. Sends an ETag; answers 304 to "
-            "If-None-Match with the current one.",
+            "If-None-Match with the current one."
+            + (" Synthetic demo data only with include_demo=1." if demo else ""),
+            parameters=[INCLUDE_DEMO] if demo else [],
             responses={200: serializer, **PUBLIC_LIST_ERRORS},
         ),
         retrieve=extend_schema(
@@ -164,20 +176,35 @@ def _read_only(name: str, serializer):
 
 
 class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
-    """Read-only, public; ETag and Cache-Control on every successful GET."""
+    """Read-only, public; ETag and Cache-Control on every successful GET.
+
+    Lists hold the real record only: the synthetic demo pack comes with include_demo=1 (or an
+    explicit is_demo filter); a demo record fetched by its own address says is_demo.
+    """
+
+    demo_condition = None  # a Q matching the synthetic demo records of this list
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        asked = self.request.query_params.get("include_demo") == "1"
+        explicit = asked or "is_demo" in self.request.query_params
+        if self.action == "list" and self.demo_condition is not None and not explicit:
+            queryset = queryset.exclude(self.demo_condition)
+        return queryset
 
 
 @_read_only("phases", s.PhaseSerializer)
 class PhaseViewSet(PublicViewSet):
     serializer_class = s.PhaseSerializer
     queryset = Phase.objects.all()
+    demo_condition = Q(is_demo=True)
     lookup_field = "slug"
     filterset_fields = ["kind", "status", "is_demo"]
     ordering_fields = ["order", "announcement_at", "slug"]
     ordering = ["order"]
 
 
-@_read_only("teams", s.TeamSerializer)
+@_read_only("teams", s.TeamSerializer, demo=False)
 class TeamViewSet(PublicViewSet):
     serializer_class = s.TeamSerializer
     queryset = Team.objects.prefetch_related("partners")
@@ -192,6 +219,7 @@ class ModelViewSet(PublicViewSet):
     serializer_class = s.FoundationModelSerializer
     lookup_field = "slug"
     filterset_class = ModelFilter
+    demo_condition = Q(is_demo=True)
     ordering_fields = ["name", "release_date", "total_params_b", "slug"]
     ordering = ["kind", "name"]
 
@@ -204,6 +232,7 @@ class ModelViewSet(PublicViewSet):
 class BenchmarkViewSet(PublicViewSet):
     serializer_class = s.BenchmarkSerializer
     queryset = Benchmark.objects.all()
+    demo_condition = Q(is_demo=True)
     lookup_field = "code"
     filterset_fields = ["language", "group", "metric", "is_demo"]
     ordering_fields = ["code", "name", "language"]
@@ -214,6 +243,7 @@ class BenchmarkViewSet(PublicViewSet):
 class ScoreViewSet(PublicViewSet):
     serializer_class = s.ScoreSerializer
     filterset_class = ScoreFilter
+    demo_condition = Q(is_demo=True) | Q(phase__is_demo=True)
     ordering_fields = ["value", "created_at", "id"]
     ordering = ["benchmark__language", "benchmark__name", "-value", "id"]
 
@@ -227,6 +257,7 @@ class ScoreViewSet(PublicViewSet):
 class DecisionViewSet(PublicViewSet):
     serializer_class = s.DecisionSerializer
     filterset_class = DecisionFilter
+    demo_condition = Q(phase__is_demo=True)
     ordering_fields = ["decided_at", "id"]
     ordering = ["phase__order", "team__name_en", "id"]
 

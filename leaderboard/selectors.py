@@ -47,6 +47,11 @@ def phase_list(*, include_demo: bool = False) -> list[Phase]:
     return list(phases if include_demo else phases.filter(is_demo=False))
 
 
+def demo_phases() -> list[Phase]:
+    """The synthetic demonstration phases, kept apart from the program's."""
+    return list(Phase.objects.filter(is_demo=True).order_by("order"))
+
+
 def current_phase(phases: list[Phase] | None = None) -> Phase | None:
     """The phase the program is in: one under way, else the next upcoming, else the last one.
 
@@ -180,32 +185,35 @@ def team_detail(*, slug: str, user, now=None) -> dict:
     }
 
 
-def model_detail(*, slug: str, user, now=None) -> dict:
+def model_detail(*, slug: str, user, now=None, include_demo: bool = False) -> dict:
+    """A model and its scores; synthetic demo scores only when asked for (and then marked)."""
     try:
         model = models_visible(user=user, now=now).select_related("team").get(slug=slug)
     except FoundationModel.DoesNotExist as exc:
         raise Http404("No such model") from exc
+    visible = Score.objects.visible_to(user, now).filter(model=model)
     scores = list(
-        Score.objects.visible_to(user, now)
-        .filter(model=model)
+        (visible if include_demo else visible.filter(is_demo=False))
         .select_related("benchmark", "phase")
-        .order_by("benchmark__language", "benchmark__name", "-created_at")
+        .order_by("is_demo", "benchmark__language", "benchmark__name", "-created_at")
     )
     return {
+        "include_demo": include_demo,
+        "demo_score_count": 0 if include_demo else visible.filter(is_demo=True).count(),
         "model": model,
         "scores": scores,
         "corrections": corrections_visible(now=now, model=model, kind=Correction.Kind.SCORE),
     }
 
 
-def benchmark_list(*, user, now=None) -> list[Benchmark]:
+def benchmark_list(*, user, now=None, include_demo: bool = False) -> list[Benchmark]:
+    """The benchmarks with their visible score counts; the synthetic ones only when asked for."""
     visible = Score.objects.visible_to(user, now).filter(benchmark=OuterRef("pk"))
     counts = visible.order_by().values("benchmark").annotate(n=Count("pk")).values("n")
-    return list(
-        Benchmark.objects.annotate(score_count=Coalesce(Subquery(counts), 0)).order_by(
-            "is_demo", "language", "name"
-        )
-    )
+    benchmarks = Benchmark.objects.annotate(score_count=Coalesce(Subquery(counts), 0))
+    if not include_demo:
+        benchmarks = benchmarks.filter(is_demo=False)
+    return list(benchmarks.order_by("is_demo", "language", "name"))
 
 
 def benchmark_detail(*, code: str, user, now=None) -> dict:
@@ -445,8 +453,9 @@ def _visible_phase_scores(*, phase: Phase, user, now=None):
 def phase_leaderboard(*, phase: Phase, user, filters: LeaderboardFilters, now=None) -> Leaderboard:
     """One row per entered or scored team model (and baselines if shown), a fixed query count."""
     scores = _visible_phase_scores(phase=phase, user=user, now=now)
-    if phase.is_demo:  # a synthetic phase shows its own runs, never real published figures
-        scores = scores.filter(phase=phase)
+    # A synthetic phase shows its own runs, never real published figures; a real phase never
+    # shows synthetic data.
+    scores = scores.filter(phase=phase) if phase.is_demo else scores.filter(is_demo=False)
     if filters.mode:
         scores = scores.filter(mode=filters.mode)
     cells = choose_scores(scores)
@@ -677,9 +686,11 @@ EXPORT_FIELDS = (
 # ---------------------------------------------------------------- models, compare, headline
 
 
-def models_visible(*, user, now=None):
+def models_visible(*, user, now=None, include_demo: bool = True):
     """Models with at least one score or assessment the user may see (others answer 404)."""
     scores = Score.objects.visible_to(user, now).filter(model=OuterRef("pk"))
+    if not include_demo:
+        scores = scores.filter(is_demo=False)
     assessments = Assessment.objects.visible_to(user, now).filter(model=OuterRef("pk"))
     return FoundationModel.objects.filter(Q(Exists(scores)) | Q(Exists(assessments)))
 
@@ -687,7 +698,7 @@ def models_visible(*, user, now=None):
 def baseline_choices(*, user, now=None) -> list[FoundationModel]:
     """Global baselines the user can pick as the reference of the relative chart."""
     return list(
-        models_visible(user=user, now=now)
+        models_visible(user=user, now=now, include_demo=False)
         .filter(kind=FoundationModel.Kind.BASELINE)
         .order_by("name")
     )
@@ -711,8 +722,7 @@ class RelativePair:
 def relative_pairs(*, phase: Phase, user, reference_slug: str, now=None) -> list[RelativePair]:
     """Per team model and language: its mean and the reference model's mean on shared benchmarks."""
     scores = _visible_phase_scores(phase=phase, user=user, now=now)
-    if phase.is_demo:
-        scores = scores.filter(phase=phase)
+    scores = scores.filter(phase=phase) if phase.is_demo else scores.filter(is_demo=False)
     cells = choose_scores(scores)
     reference_cells = {
         benchmark_id: cell
@@ -747,30 +757,27 @@ def relative_pairs(*, phase: Phase, user, reference_slug: str, now=None) -> list
 
 
 def headline_pairs(*, user, reference_slug: str, now=None) -> list[RelativePair]:
-    """Relative pairs from published real data; languages it lacks come from the demo phase."""
+    """Relative pairs of the latest published real phase: never synthetic demo data."""
     real = [p for p in phase_list() if p.is_published(now)]
-    demo = [p for p in Phase.objects.filter(is_demo=True) if p.is_published(now)]
     pairs: list[RelativePair] = []
-    covered: set[str] = set()
     for phase in real[-1:]:
-        found = relative_pairs(phase=phase, user=user, reference_slug=reference_slug, now=now)
-        pairs += found
-        covered |= {p.language for p in found}
-    for phase in demo[:1]:
-        found = relative_pairs(phase=phase, user=user, reference_slug=reference_slug, now=now)
-        pairs += [p for p in found if p.language not in covered and p.language in LANGUAGES]
+        pairs += relative_pairs(phase=phase, user=user, reference_slug=reference_slug, now=now)
     order = {code: i for i, code in enumerate(LANGUAGES)}
     pairs.sort(key=lambda p: (order.get(p.language, 9), p.model.name))
     return [p for p in pairs if p.language in LANGUAGES]
 
 
-def scores_chosen_for_model(*, model: FoundationModel, user, now=None) -> list[Cell]:
+def scores_chosen_for_model(
+    *, model: FoundationModel, user, now=None, include_demo: bool = False
+) -> list[Cell]:
     """The preferred score of this model on each benchmark (over all phases it may see)."""
     scores = (
         Score.objects.visible_to(user, now)
         .filter(model=model)
         .select_related("model", "model__team", "benchmark", "run")
     )
+    if not include_demo:
+        scores = scores.filter(is_demo=False)
     cells = choose_scores(scores)
     return sorted(
         cells.values(),
@@ -825,8 +832,11 @@ def parse_model_slugs(values: list[str]) -> list[str]:
     return list(dict.fromkeys(slugs))
 
 
-def compare_models(*, slugs: list[str], user, now=None) -> Comparison:
-    """2 to 4 visible models side by side on the benchmarks they share any score on."""
+def compare_models(*, slugs: list[str], user, now=None, include_demo: bool = False) -> Comparison:
+    """2 to 4 visible models side by side on the benchmarks they share any score on.
+
+    Synthetic demo scores take part only when asked for (and are then marked DEMO).
+    """
     found = {
         m.slug: m
         for m in models_visible(user=user, now=now)
@@ -846,6 +856,8 @@ def compare_models(*, slugs: list[str], user, now=None) -> Comparison:
         .filter(model__in=models)
         .select_related("model", "model__team", "benchmark", "run")
     )
+    if not include_demo:
+        scores = scores.filter(is_demo=False)
     cells = choose_scores(scores)
     benchmarks = sorted(
         {c.score.benchmark_id: c.score.benchmark for c in cells.values()}.values(),

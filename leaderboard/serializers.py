@@ -291,6 +291,9 @@ class LeaderboardRowSerializer(serializers.Serializer):
 
 class LeaderboardSerializer(serializers.Serializer):
     phase = serializers.CharField(help_text="Phase slug.")
+    is_demo = serializers.BooleanField(
+        help_text="True for the synthetic demonstration phase: none of it is real."
+    )
     filters = serializers.JSONField(help_text="The filters applied.")
     benchmarks = serializers.ListField(
         child=serializers.CharField(), help_text="Benchmark codes, in column order."
