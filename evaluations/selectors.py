@@ -123,29 +123,10 @@ def _phase_average(phase, benchmark_id, now=None) -> tuple[float | None, int]:
 
 
 def _visible_reference(benchmark, phase, user):
-    from leaderboard import reference as ref
-    from leaderboard.evaluator_selectors import phase_reference_date
-    from leaderboard.models import FoundationModel, Score
+    """The phase's global reference for this benchmark: the one rule every page uses."""
+    from leaderboard.phase_reference import phase_reference
 
-    baselines = (
-        Score.objects.visible_to(user)
-        .filter(benchmark=benchmark, model__kind=FoundationModel.Kind.BASELINE)
-        .select_related("model")
-    )
-    return ref.global_reference(
-        [
-            ref.BaselineScore(
-                s.model.slug,
-                s.model.name,
-                float(s.value),
-                s.model.release_date,
-                s.model.release_month_only,
-            )
-            for s in baselines
-        ],
-        as_of=phase_reference_date(phase),
-        higher_is_better=benchmark.higher_is_better,
-    )
+    return phase_reference(phase=phase, benchmark=benchmark, user=user)
 
 
 def run_feedback_row(*, run, user) -> dict:

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 
 from .models import (
     Assessment,
@@ -26,6 +25,7 @@ from .models import (
     TeamMembership,
     is_evaluator,
 )
+from .phase_reference import phase_references
 from .ranking import RankRange, score_preference, tied_ranks
 from .reference import (
     TARGET_PERCENT,
@@ -353,7 +353,7 @@ class LeaderboardRow:
 class Leaderboard:
     phase: Phase
     filters: LeaderboardFilters
-    reference_date: date
+    reference_date: date | None
     benchmarks: list[Benchmark]
     rows: list[LeaderboardRow]
     references: dict[int, Reference]
@@ -378,15 +378,6 @@ class Leaderboard:
                 cell = row.cells.get(benchmark.pk)
                 if cell:
                     yield row, benchmark, cell
-
-
-def phase_reference_date(phase: Phase) -> date:
-    """The day the global-reference window ends: evaluation start, else announcement, else today."""
-    if phase.evaluation_starts:
-        return phase.evaluation_starts
-    if phase.announcement_at:
-        return timezone.localdate(phase.announcement_at)
-    return timezone.localdate()
 
 
 def choose_scores(scores) -> dict[tuple[int, int], Cell]:
@@ -460,17 +451,8 @@ def phase_leaderboard(*, phase: Phase, user, filters: LeaderboardFilters, now=No
         scores = scores.filter(mode=filters.mode)
     cells = choose_scores(scores)
     benchmarks_all = {c.score.benchmark_id: c.score.benchmark for c in cells.values()}
-    reference_date = phase_reference_date(phase)
-    if phase.is_demo and not phase.evaluation_starts:
-        # The demo has no evaluation date: its window ends at its newest baseline's release.
-        releases = [
-            c.score.model.release_date
-            for c in cells.values()
-            if c.score.model.is_baseline and c.score.model.release_date
-        ]
-        reference_date = max(releases, default=reference_date)
-    references = references_for(
-        cells=cells, benchmarks=benchmarks_all.values(), as_of=reference_date
+    reference_date, references = phase_references(
+        phase=phase, benchmarks=benchmarks_all.values(), user=user, now=now
     )
     for (_, benchmark_id), cell in cells.items():
         reference = references.get(benchmark_id)
