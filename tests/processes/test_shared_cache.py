@@ -9,7 +9,9 @@ cached for up to ten minutes.
 from __future__ import annotations
 
 import json
+import os
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -69,15 +71,38 @@ print(json.dumps({"token": token, "session": session.session_key}))
 """
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("shared-cache-site")
-    site = TempSite.create(folder)
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+@pytest.fixture(scope="module", params=["embedded", "redis"])
+def site(request, tmp_path_factory):
+    """The site on two processes: with the embedded default, and with Redis when there is one."""
+    extra = {}
+    if request.param == "redis":
+        if not REDIS_URL:
+            pytest.skip("needs REDIS_URL (as .ci/run sets); the embedded default is tested here")
+        prefix = f"kai-processes-{uuid.uuid4().hex[:12]}"
+        # Tasks stay eager: the command scores its run itself, no worker needed.
+        extra = {
+            "REDIS_URL": REDIS_URL,
+            "CACHE_KEY_PREFIX": prefix,
+            "CELERY_TASK_ALWAYS_EAGER": "true",
+        }
+    folder = tmp_path_factory.mktemp(f"shared-cache-{request.param}")
+    site = TempSite.create(folder, **extra)
+    site.backend = request.param
     site.secrets = site.shell(SETUP)
     site.start_server()
     site.start_server()
     yield site
     site.stop()
+    if request.param == "redis":  # remove this run's keys only, never anything else
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(match=f"{extra['CACHE_KEY_PREFIX']}:*"))
+        if keys:
+            client.delete(*keys)
 
 
 def _token(site) -> dict:
@@ -89,6 +114,8 @@ def _session(site) -> dict:
 
 
 def test_migrate_creates_the_cache_table_that_the_processes_share(site):
+    if site.backend != "embedded":
+        pytest.skip("Redis is the shared cache here")
     out = site.shell(
         "import json; from django.db import connection; "
         "print(json.dumps({'tables': connection.introspection.table_names()}))"
