@@ -7,11 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The local site: DEBUG on, SQLite and eager tasks unless DATABASE_URL / REDIS_URL are set.
 RUN_ENV := DEBUG=$${DEBUG:-true}
+# `make run DEMO=0` starts without the synthetic demo pack.
+DEMO ?= 1
 
 .PHONY: help run test lint format admin worker serve bench migrations messages clean
 
 help:
-	@echo "make run     set up and serve the site with the program data on http://$(HOST):$(PORT)"
+	@echo "make run     set up and serve the site with the program data (and the demo pack; DEMO=0: without) on http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole test suite"
 	@echo "make lint    ruff check and format check"
 	@echo "make admin   create an evaluator account"
@@ -28,7 +30,8 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 	$(RUN_ENV) $(PY) manage.py load_program
-	$(RUN_ENV) $(PY) manage.py load_demo
+	@if [ "$(DEMO)" = "0" ]; then echo "Synthetic demo pack not loaded (DEMO=0)."; \
+	else $(RUN_ENV) $(PY) manage.py load_demo; fi
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)

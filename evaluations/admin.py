@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from . import services
 from .models import AnswerKey, EvaluationRun, RunCategoryResult, RunResult
 
 
@@ -63,14 +62,21 @@ class EvaluationRunAdmin(admin.ModelAdmin):
     search_fields = ("id", "model__name", "benchmark__name", "original_filename", "error_message")
     list_select_related = ("model", "benchmark", "phase", "team")
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in EvaluationRun._meta.fields if f.name not in ("is_official",)]
+    # Read-only, official flag included: a run becomes official on the evaluator pages, through
+    # the service that audits it and, once the phase is published, records a correction.
+    readonly_fields = [f.name for f in EvaluationRun._meta.fields]
     inlines = [RunResultInline, RunCategoryResultInline]
     actions = ["cancel_runs"]
 
     def has_add_permission(self, request):
         return False  # runs are submitted through the run pages or `manage.py submit_run`
 
+    def has_change_permission(self, request, obj=None):
+        return False  # nothing here to change; the action below goes through the service
+
     @admin.action(description=_("Cancel the selected queued or running runs"))
     def cancel_runs(self, request, queryset):
-        cancelled = sum(services.run_cancel(run=run, user=request.user) for run in queryset)
+        from leaderboard.assessment_services import run_cancel_by_evaluator
+
+        cancelled = sum(run_cancel_by_evaluator(user=request.user, run=run) for run in queryset)
         self.message_user(request, _("%d runs cancelled.") % cancelled, messages.SUCCESS)

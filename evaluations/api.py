@@ -18,7 +18,9 @@ from rest_framework.views import APIView
 
 from kai_site.api_errors import ERROR_400, MEMBER_ERRORS, ApiError, _error
 from leaderboard import assessment_services
+from leaderboard.corrections import CorrectionReason
 from leaderboard.models import Assessment, Benchmark, Phase, is_evaluator
+from leaderboard.serializers import CorrectionReasonSerializer
 
 from . import selectors, services
 from .models import EvaluationRun
@@ -236,23 +238,31 @@ class RunOfficialView(APIView):
         tags=["evaluators"],
         summary="Mark a run official (evaluators)",
         description="Makes a succeeded run the official one for its model, benchmark and "
-        "phase; the run that was official before stops being so. Audited. Others get 404.",
+        "phase; the run that was official before stops being so. Audited. In a published "
+        "phase this changes a public score: it needs correction_reason_ko and "
+        "correction_reason_en and is published as a correction. Others get 404.",
         parameters=[RUN_ID],
-        request=None,
+        request=CorrectionReasonSerializer,
         responses={200: RunSerializer, 400: ERROR_400, **MEMBER_ERRORS},
     )
     def post(self, request, run_id):
         if not is_evaluator(request.user):
             raise Http404("No such run")
         run = selectors.run_get(run_id=run_id, user=request.user)
+        form = CorrectionReasonSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        reason = CorrectionReason(
+            form.validated_data.get("correction_reason_ko", ""),
+            form.validated_data.get("correction_reason_en", ""),
+        )
         try:
-            assessment_services.run_set_official(user=request.user, run=run)
+            assessment_services.run_set_official(user=request.user, run=run, correction=reason)
         except assessment_services.NotAnEvaluator as exc:
             raise Http404("No such run") from exc
         except assessment_services.EvaluatorActionError as exc:
             raise ApiError(
                 message="; ".join(exc.errors.values()),
                 code="invalid",
-                details={"status": run.status},
+                details={"status": run.status, **{k: [v] for k, v in exc.errors.items() if k}},
             ) from exc
         return Response(RunSerializer(selectors.run_get(run_id=run_id, user=request.user)).data)

@@ -113,7 +113,6 @@ def demo_load(*, directory: Path | None = None) -> DemoReport:
                     phase=phase,
                     benchmark=benchmark,
                     path=written["predictions"][model_slug(slug)],
-                    is_demo=True,
                 )
                 EvaluationRun.objects.filter(pk=run.pk).update(is_official=True)
                 report.runs_submitted += 1

@@ -3,12 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from leaderboard.models import Benchmark, Mode, Phase
 
-from .services import submittable_models
+from .services import submittable_models, submittable_phases
 
 
 class RunSubmitForm(forms.Form):
     model = forms.ModelChoiceField(queryset=None, label=_("Model"))
-    phase = forms.ModelChoiceField(queryset=Phase.objects.all(), label=_("Phase"))
+    phase = forms.ModelChoiceField(
+        queryset=Phase.objects.none(),
+        label=_("Phase"),
+        help_text=_("Only the phases you may submit to now are listed."),
+    )
     benchmark = forms.ModelChoiceField(
         queryset=Benchmark.objects.filter(answer_key__isnull=False).order_by("name"),
         label=_("Benchmark"),
@@ -25,3 +29,4 @@ class RunSubmitForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["model"].queryset = submittable_models(user=user).order_by("name")
+        self.fields["phase"].queryset = submittable_phases(user=user).order_by("order")

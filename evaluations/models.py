@@ -82,6 +82,10 @@ class EvaluationRun(models.Model):
         JSONL = "jsonl", "JSONL"
         CSV = "csv", "CSV"
 
+    class SubmittedAs(models.TextChoices):
+        TEAM = "team", _("Submitted by the team")
+        EVALUATOR = "evaluator", _("Submitted by an evaluator")
+
     FINAL_STATES = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -94,6 +98,15 @@ class EvaluationRun(models.Model):
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.REASONING)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_as = models.CharField(
+        max_length=20,
+        choices=SubmittedAs.choices,
+        default=SubmittedAs.TEAM,
+        editable=False,
+        help_text=_(
+            "Evaluators may submit at any time, outside the phase's window; such runs say so."
+        ),
     )
     input_file = models.FileField(upload_to=run_upload_path, max_length=300)
     original_filename = models.CharField(max_length=255)

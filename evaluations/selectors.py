@@ -125,12 +125,19 @@ def _chosen_runs(phase, team_id=None) -> dict:
     return chosen
 
 
-def _phase_average(phase, benchmark_id) -> tuple[float | None, int]:
-    """Mean of the teams' chosen results on one benchmark, shown only when enough teams ran it."""
+def _phase_average(phase, benchmark_id, now=None) -> tuple[float | None, int]:
+    """Mean of the teams' official results on one benchmark, from the announcement time on.
+
+    Before the announcement a team sees only the global reference: an average over the other
+    teams' runs would let it work out their unpublished scores. Afterwards the average covers
+    official results only, and only where enough teams have one.
+    """
+    if not phase.is_published(now):
+        return None, 0
     values = [
         run.result.value
         for (team_id, bench_id), run in _chosen_runs(phase).items()
-        if bench_id == benchmark_id
+        if bench_id == benchmark_id and run.is_official
     ]
     if len(values) < MIN_TEAMS_FOR_AVERAGE:
         return None, len(values)
@@ -138,29 +145,10 @@ def _phase_average(phase, benchmark_id) -> tuple[float | None, int]:
 
 
 def _visible_reference(benchmark, phase, user):
-    from leaderboard import reference as ref
-    from leaderboard.evaluator_selectors import phase_reference_date
-    from leaderboard.models import FoundationModel, Score
+    """The phase's global reference for this benchmark: the one rule every page uses."""
+    from leaderboard.phase_reference import phase_reference
 
-    baselines = (
-        Score.objects.visible_to(user)
-        .filter(benchmark=benchmark, model__kind=FoundationModel.Kind.BASELINE)
-        .select_related("model")
-    )
-    return ref.global_reference(
-        [
-            ref.BaselineScore(
-                s.model.slug,
-                s.model.name,
-                float(s.value),
-                s.model.release_date,
-                s.model.release_month_only,
-            )
-            for s in baselines
-        ],
-        as_of=phase_reference_date(phase),
-        higher_is_better=benchmark.higher_is_better,
-    )
+    return phase_reference(phase=phase, benchmark=benchmark, user=user)
 
 
 def result_reading(result: RunResult | None) -> dict:

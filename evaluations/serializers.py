@@ -106,6 +106,8 @@ class RunSerializer(serializers.ModelSerializer):
             "progress",
             "is_final",
             "is_official",
+            "submitted_as",
+            "is_demo",
             "error_code",
             "error_message",
             "original_filename",

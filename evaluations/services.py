@@ -18,12 +18,14 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leaderboard.audit import audit_record, score_snapshot
 from leaderboard.models import (
     Benchmark,
     FoundationModel,
     Phase,
+    PhaseParticipant,
     Reporter,
     Score,
     Team,
@@ -64,6 +66,10 @@ class RunNotFound(RunError):
 
 class QuotaExceeded(RunError):
     pass
+
+
+class SubmissionRefused(RunError):
+    """A team member may not submit to this phase now; the message says why, in the user's language."""
 
 
 # ---------------------------------------------------------------- answer keys
@@ -123,6 +129,94 @@ def submittable_models(*, user):
     if is_evaluator(user):
         return FoundationModel.objects.all()
     return FoundationModel.objects.filter(team_id__in=team_ids_of(user))
+
+
+def _seoul(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def submission_refusal(*, user, model: FoundationModel, phase: Phase, now=None):
+    """Why this user may not submit a run of this model to this phase now (None: they may).
+
+    Evaluators may submit at any time. A team member may submit only for a phase their team takes
+    part in, inside its submission window, before its announcement and while it is not concluded;
+    the demonstration phase takes no team runs. Each case has its own message.
+    """
+    if is_evaluator(user):
+        return None
+    now = now or timezone.now()
+    names = {"phase": phase.name}
+    if phase.is_demo:
+        return SubmissionRefused(
+            _("%(phase)s is a demonstration with synthetic data: it takes no team runs.") % names,
+            code="demo_phase",
+            field="phase",
+        )
+    if not PhaseParticipant.objects.filter(phase=phase, team_id=model.team_id).exists():
+        team = model.team.name if model.team_id else model.name
+        return SubmissionRefused(
+            _("%(team)s does not take part in %(phase)s, so it cannot submit runs for it.")
+            % (names | {"team": team}),
+            code="not_a_participant",
+            field="phase",
+        )
+    if phase.is_published(now):
+        return SubmissionRefused(
+            _(
+                "The results of %(phase)s were announced on %(date)s (Asia/Seoul); "
+                "no more runs can be submitted for it."
+            )
+            % (names | {"date": _seoul(phase.announcement_at)}),
+            code="announced",
+            field="phase",
+        )
+    if phase.status == Phase.Status.CONCLUDED:
+        return SubmissionRefused(
+            _("%(phase)s is concluded; no more runs can be submitted for it.") % names,
+            code="concluded",
+            field="phase",
+        )
+    if phase.submission_opens is None or phase.submission_closes is None:
+        return SubmissionRefused(
+            _("Submissions for %(phase)s are not open: its submission window is not set yet.")
+            % names,
+            code="window_not_set",
+            field="phase",
+        )
+    if now < phase.submission_opens:
+        return SubmissionRefused(
+            _("Submissions for %(phase)s open on %(date)s (Asia/Seoul).")
+            % (names | {"date": _seoul(phase.submission_opens)}),
+            code="window_not_open",
+            field="phase",
+        )
+    if now >= phase.submission_closes:
+        return SubmissionRefused(
+            _("Submissions for %(phase)s closed on %(date)s (Asia/Seoul).")
+            % (names | {"date": _seoul(phase.submission_closes)}),
+            code="window_closed",
+            field="phase",
+        )
+    return None
+
+
+def submittable_phases(*, user, now=None):
+    """The phases this user may submit runs to now: all for evaluators; for a team member, the
+    phases their team takes part in whose submission window is open (never the demo phase)."""
+    if is_evaluator(user):
+        return Phase.objects.all()
+    now = now or timezone.now()
+    return (
+        Phase.objects.filter(
+            participations__team_id__in=team_ids_of(user),
+            is_demo=False,
+            submission_opens__lte=now,
+            submission_closes__gt=now,
+        )
+        .exclude(status=Phase.Status.CONCLUDED)
+        .exclude(announcement_at__lte=now)
+        .distinct()
+    )
 
 
 def _quota_window_start(now):
@@ -194,13 +288,18 @@ def run_submit(
     benchmark: Benchmark,
     upload,
     mode: str = "reasoning",
-    is_demo: bool = False,
     now=None,
 ) -> EvaluationRun:
-    """Check and save a predictions file as a queued run; queue its scoring once committed."""
+    """Check and save a predictions file as a queued run; queue its scoring once committed.
+
+    A run in the demonstration phase is a demo run; a run submitted by an evaluator says so.
+    """
     now = now or timezone.now()
     if not can_submit_for(user=user, model=model):
         raise RunNotFound("No such model.", code="not_found", field="model")
+    refusal = submission_refusal(user=user, model=model, phase=phase, now=now)
+    if refusal is not None:
+        raise refusal
     metric = SCORABLE_METRICS.get(benchmark.metric)
     if metric is None or not AnswerKey.objects.filter(benchmark=benchmark).exists():
         raise RunError(
@@ -242,7 +341,6 @@ def run_submit(
                 size=size,
                 fmt=fmt,
                 mode=mode,
-                is_demo=is_demo,
                 now=now,
             )
         )
@@ -264,7 +362,7 @@ def run_submit(
 
 
 def _queue_run(
-    *, user, model, phase, benchmark, run_id, name, size, fmt, mode, is_demo, now
+    *, user, model, phase, benchmark, run_id, name, size, fmt, mode, now
 ) -> EvaluationRun:
     """The quota check and the new queued run, in one transaction."""
     with transaction.atomic():
@@ -304,7 +402,10 @@ def _queue_run(
             & 0x7FFFFFFF,
             created_at=now,
             enqueued_at=now,
-            is_demo=is_demo,
+            is_demo=phase.is_demo,
+            submitted_as=EvaluationRun.SubmittedAs.EVALUATOR
+            if is_evaluator(user)
+            else EvaluationRun.SubmittedAs.TEAM,
         )
         transaction.on_commit(lambda: _enqueue(run.id))
     return run

@@ -38,7 +38,8 @@ def run_new(request):
         else:
             messages.success(request, _("Your run is queued; this page follows it."))
             return redirect(run.get_absolute_url())
-    return render(request, "evaluations/run_new.html", {"form": form})
+    context = {"form": form, "open_phases": form.fields["phase"].queryset.exists()}
+    return render(request, "evaluations/run_new.html", context)
 
 
 @login_required
@@ -52,6 +53,7 @@ def run_detail(request, run_id):
         "categories": categories,
         "reading": selectors.result_reading(result),
         "can_cancel": not run.is_final,
+        "phase_published": run.phase.is_published(),
     }
     return render(request, "evaluations/run_detail.html", context)
 

@@ -65,8 +65,10 @@ class TokenOrUserThrottle(_LiveRatesMixin, SimpleRateThrottle):
 class ConditionalGetMixin:
     """ETag (hash of the body) and Cache-Control on successful GETs; If-None-Match → 304.
 
-    Anonymous answers may be shared (public, max-age=60); answers to a signed-in client can
-    include what only that client may see, so they are private and revalidated.
+    Anonymous answers may be shared (public, max-age=60, or less when an announcement comes
+    sooner, so that no shared copy outlives the moment results become public); answers to a
+    signed-in client can include what only that client may see, so they are private and
+    revalidated.
     """
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -78,7 +80,13 @@ class ConditionalGetMixin:
         etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
         response["ETag"] = etag
         anonymous = not (request.user and request.user.is_authenticated)
-        response["Cache-Control"] = "public, max-age=60" if anonymous else "private, no-cache"
+        if anonymous:
+            from leaderboard.cache import seconds_until_next_announcement
+
+            max_age = seconds_until_next_announcement(at_most=60)
+            response["Cache-Control"] = f"public, max-age={max_age}"
+        else:
+            response["Cache-Control"] = "private, no-cache"
         patch_vary_headers(response, ("Accept", "Accept-Language", "Authorization", "Cookie"))
         wanted = request.headers.get("If-None-Match", "")
         candidates = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +28,7 @@ from kai_site.api_support import ConditionalGetMixin
 from . import assessment_services, selectors
 from . import serializers as s
 from .cache import cached_value, current_state
+from .corrections import CorrectionReason
 from .models import (
     Assessment,
     Benchmark,
@@ -98,6 +99,7 @@ def leaderboard_rows_for_api(*, phase: Phase, user, filters: dict) -> dict:
             }
         )
     return {
+        "is_demo": phase.is_demo,
         "benchmarks": [b.code for b in board.benchmarks],
         "sort": board.sort,
         "order": board.order,
@@ -142,7 +144,16 @@ class DecisionFilter(django_filters.FilterSet):
 # ---------------------------------------------------------------- views
 
 
-def _read_only(name: str, serializer):
+INCLUDE_DEMO = OpenApiParameter(
+    "include_demo",
+    OpenApiTypes.INT,
+    enum=[0, 1],
+    description="1: include the synthetic demo pack (every record says is_demo). Left out by "
+    "default: lists hold the real record only.",
+)
+
+
+def _read_only(name: str, serializer, *, demo: bool = True):
     """Schema for a read-only viewset: descriptions and error responses on both actions."""
     return extend_schema_view(
         list=extend_schema(
@@ -150,7 +161,9 @@ def _read_only(name: str, serializer):
             summary=f"List {name}",
             description=f"The {name} you may see, paginated (page, page_size up to 500), "
             "filtered and ordered by the query parameters. Sends an ETag; answers 304 to "
-            "If-None-Match with the current one.",
+            "If-None-Match with the current one."
+            + (" Synthetic demo data only with include_demo=1." if demo else ""),
+            parameters=[INCLUDE_DEMO] if demo else [],
             responses={200: serializer, **PUBLIC_LIST_ERRORS},
         ),
         retrieve=extend_schema(
@@ -163,20 +176,35 @@ def _read_only(name: str, serializer):
 
 
 class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
-    """Read-only, public; ETag and Cache-Control on every successful GET."""
+    """Read-only, public; ETag and Cache-Control on every successful GET.
+
+    Lists hold the real record only: the synthetic demo pack comes with include_demo=1 (or an
+    explicit is_demo filter); a demo record fetched by its own address says is_demo.
+    """
+
+    demo_condition = None  # a Q matching the synthetic demo records of this list
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        asked = self.request.query_params.get("include_demo") == "1"
+        explicit = asked or "is_demo" in self.request.query_params
+        if self.action == "list" and self.demo_condition is not None and not explicit:
+            queryset = queryset.exclude(self.demo_condition)
+        return queryset
 
 
 @_read_only("phases", s.PhaseSerializer)
 class PhaseViewSet(PublicViewSet):
     serializer_class = s.PhaseSerializer
     queryset = Phase.objects.all()
+    demo_condition = Q(is_demo=True)
     lookup_field = "slug"
     filterset_fields = ["kind", "status", "is_demo"]
     ordering_fields = ["order", "announcement_at", "slug"]
     ordering = ["order"]
 
 
-@_read_only("teams", s.TeamSerializer)
+@_read_only("teams", s.TeamSerializer, demo=False)
 class TeamViewSet(PublicViewSet):
     serializer_class = s.TeamSerializer
     queryset = Team.objects.prefetch_related("partners")
@@ -191,6 +219,7 @@ class ModelViewSet(PublicViewSet):
     serializer_class = s.FoundationModelSerializer
     lookup_field = "slug"
     filterset_class = ModelFilter
+    demo_condition = Q(is_demo=True)
     ordering_fields = ["name", "release_date", "total_params_b", "slug"]
     ordering = ["kind", "name"]
 
@@ -203,6 +232,7 @@ class ModelViewSet(PublicViewSet):
 class BenchmarkViewSet(PublicViewSet):
     serializer_class = s.BenchmarkSerializer
     queryset = Benchmark.objects.all()
+    demo_condition = Q(is_demo=True)
     lookup_field = "code"
     filterset_fields = ["language", "group", "metric", "is_demo"]
     ordering_fields = ["code", "name", "language"]
@@ -213,6 +243,7 @@ class BenchmarkViewSet(PublicViewSet):
 class ScoreViewSet(PublicViewSet):
     serializer_class = s.ScoreSerializer
     filterset_class = ScoreFilter
+    demo_condition = Q(is_demo=True) | Q(phase__is_demo=True)
     ordering_fields = ["value", "created_at", "id"]
     ordering = ["benchmark__language", "benchmark__name", "-value", "id"]
 
@@ -226,6 +257,7 @@ class ScoreViewSet(PublicViewSet):
 class DecisionViewSet(PublicViewSet):
     serializer_class = s.DecisionSerializer
     filterset_class = DecisionFilter
+    demo_condition = Q(phase__is_demo=True)
     ordering_fields = ["decided_at", "id"]
     ordering = ["phase__order", "team__name_en", "id"]
 
@@ -361,7 +393,9 @@ def _evaluators_only(request) -> None:
         description="Validated and audited like the evaluator form: an elimination needs "
         "reasons in both languages, a team that failed a gate cannot advance, and once the "
         "phase's announcement is set every team needs a decision. Points and gates are "
-        "left as they are.",
+        "left as they are. Once the phase is published, a change to anything public is a "
+        "correction: it needs correction_reason_ko and correction_reason_en, and the earlier "
+        "value is kept and shown.",
         request=s.AssessmentChangeSerializer,
         responses={200: s.EvaluatorAssessmentSerializer, **MEMBER_ERRORS},
         examples=[
@@ -414,9 +448,16 @@ class AssessmentViewSet(
                 for g in assessment.gates.all()
             },
         )
+        reason = CorrectionReason(
+            change.get("correction_reason_ko", ""), change.get("correction_reason_en", "")
+        )
         _evaluator_action(
             lambda: assessment_services.assessment_save(
-                user=request.user, phase=assessment.phase, team=assessment.team, data=data
+                user=request.user,
+                phase=assessment.phase,
+                team=assessment.team,
+                data=data,
+                correction=reason,
             )
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data)
@@ -429,7 +470,9 @@ class PhasePublishView(APIView):
         tags=[EVALUATOR_TAG],
         summary="Publish a phase's results (evaluators)",
         description="Sets the announcement time (now when left out); the results are public "
-        "from then on. Refused (400) while any team of the phase has no decision. Audited.",
+        "from then on. Refused (400) for a phase without participants, while any participant "
+        "has no decision, for a time already past, and once the announcement time has passed "
+        "(publication is one way). Audited.",
         parameters=[OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)],
         request=s.PublishSerializer,
         responses={200: s.PhaseSerializer, **MEMBER_ERRORS},

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .audit import assessment_snapshot, audit_record, run_official_snapshot
+from .audit import assessment_snapshot, audit_record, run_official_snapshot, score_snapshot
 from .cache import bump_generation
+from .corrections import (
+    CorrectionReason,
+    assessment_changes,
+    assessment_correction_kind,
+    correction_record,
+    in_each_language,
+    reason_errors,
+    snapshot_changes,
+)
 from .evaluator_selectors import phase_undecided_teams
 from .models import (
     Assessment,
@@ -19,9 +28,11 @@ from .models import (
     FoundationModel,
     GateResult,
     Phase,
+    Score,
     ScoringComponent,
     Team,
     is_evaluator,
+    public_score_condition,
 )
 
 
@@ -109,14 +120,28 @@ def assessment_errors(*, phase: Phase, team: Team, data: AssessmentInput) -> dic
 
 
 @transaction.atomic
-def assessment_save(*, user, phase: Phase, team: Team, data: AssessmentInput) -> Assessment:
-    """Create or change the assessment of a team in a phase; validated, then audited."""
+def assessment_save(
+    *,
+    user,
+    phase: Phase,
+    team: Team,
+    data: AssessmentInput,
+    correction: CorrectionReason | None = None,
+    now=None,
+) -> Assessment:
+    """Create or change the assessment of a team in a phase; validated, then audited.
+
+    Once the phase is published, a change to anything public (outcome, reasons, model, total,
+    points, gates) is a correction: it needs `correction` (a reason in Korean and English) and is
+    recorded with the earlier value. Private feedback may change without one.
+    """
     if not is_evaluator(user):
         raise NotAnEvaluator()
     errors = assessment_errors(phase=phase, team=team, data=data)
     if errors:
         raise EvaluatorActionError(errors)
-    Phase.objects.select_for_update().filter(pk=phase.pk).first()
+    phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    published = phase.is_published(now)
     assessment = Assessment.objects.select_for_update().filter(
         phase=phase, team=team
     ).first() or Assessment(phase=phase, team=team)
@@ -126,7 +151,8 @@ def assessment_save(*, user, phase: Phase, team: Team, data: AssessmentInput) ->
     assessment.reasons_ko = data.reasons_ko.strip()
     assessment.reasons_en = data.reasons_en.strip()
     assessment.private_feedback = data.private_feedback.strip()
-    if data.outcome != Assessment.Outcome.PENDING:
+    if data.outcome != Assessment.Outcome.PENDING and not (published and assessment.pk):
+        # a correction keeps the time of the published decision; the correction has its own
         assessment.decided_by = user
         assessment.decided_at = timezone.now()
     assessment.save()
@@ -160,7 +186,24 @@ def assessment_save(*, user, phase: Phase, team: Team, data: AssessmentInput) ->
             },
         )
     after = assessment_snapshot(assessment)
-    if after != before:
+    changes = assessment_changes(before or {}, after, phase=phase) if published else []
+    if changes:
+        errors = reason_errors(correction)
+        if errors:
+            raise EvaluatorActionError(errors)  # rolls the whole change back
+        correction_record(
+            user=user,
+            kind=assessment_correction_kind(changes),
+            obj=assessment,
+            phase=phase,
+            team=team,
+            model=assessment.model,
+            changes=changes,
+            before=before or {},
+            after=after,
+            reason=correction,
+        )
+    elif after != before:
         outcome_changed = (before or {}).get("outcome") != data.outcome
         decided = data.outcome != Assessment.Outcome.PENDING
         action = "decision.record" if decided and outcome_changed else "assessment.change"
@@ -168,19 +211,59 @@ def assessment_save(*, user, phase: Phase, team: Team, data: AssessmentInput) ->
     return assessment
 
 
+PUBLISH_PAST_TOLERANCE = timedelta(minutes=1)
+
+
 @transaction.atomic
-def phase_publish(*, user, phase: Phase, at: datetime | None = None) -> Phase:
-    """Set the phase's announcement time (now if not given); refused while a team is undecided."""
+def phase_publish(*, user, phase: Phase, at: datetime | None = None, now=None) -> Phase:
+    """Set the phase's announcement time (now if not given).
+
+    Refused for a phase without participants, and while any team of the phase has no decision.
+    Publication is one way: once the announcement time has passed it cannot move (moving it to
+    the future would withdraw the results silently), and a time already past cannot be set (that
+    would backdate the publication; publish now instead).
+    """
     if not is_evaluator(user):
         raise NotAnEvaluator()
+    now = now or timezone.now()
     phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    if phase.is_published(now):
+        raise EvaluatorActionError(
+            {
+                None: _(
+                    "The results of %(phase)s were announced on %(date)s (Asia/Seoul); the "
+                    "announcement time can no longer change. Correct a result instead."
+                )
+                % {
+                    "phase": phase.name,
+                    "date": timezone.localtime(phase.announcement_at).strftime("%Y-%m-%d %H:%M"),
+                }
+            }
+        )
+    if at is not None and at < now - PUBLISH_PAST_TOLERANCE:
+        raise EvaluatorActionError(
+            {
+                "announcement_at": _(
+                    "This time has already passed: choose a time to come, or publish now."
+                )
+            }
+        )
+    if not phase.participations.exists():
+        raise EvaluatorActionError(
+            {
+                None: _(
+                    "This phase has no participants: enter the teams that take part in it "
+                    "before publishing."
+                )
+            }
+        )
     undecided = phase_undecided_teams(phase)
     if undecided:
         names = ", ".join(t.name for t in undecided)
         raise EvaluatorActionError(
             {None: _("These teams have no decision yet: %(teams)s.") % {"teams": names}}
         )
-    at = at or timezone.now()
+    at = at or now
     before = {"announcement_at": phase.announcement_at}
     phase.announcement_at = at
     phase.save(update_fields=["announcement_at"])
@@ -188,18 +271,43 @@ def phase_publish(*, user, phase: Phase, at: datetime | None = None) -> Phase:
     return phase
 
 
+def _official_result(run) -> str | None:
+    result = getattr(run, "result", None) if run is not None else None
+    if result is None:
+        return None
+    return f"{result.value:.1f} (run {run.pk})"
+
+
 @transaction.atomic
-def run_set_official(*, user, run, official: bool = True):
-    """Mark a succeeded run as the official one for its model, phase and benchmark (or unmark)."""
+def run_set_official(
+    *, user, run, official: bool = True, correction: CorrectionReason | None = None, now=None
+):
+    """Mark a succeeded run as the official one for its model, phase and benchmark (or unmark).
+
+    In a published phase this changes a public score: it is a correction, with its reason.
+    """
     from evaluations.models import EvaluationRun
 
     if not is_evaluator(user):
         raise NotAnEvaluator()
-    run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+    run = EvaluationRun.objects.select_for_update().select_related("phase").get(pk=run.pk)
     if official and run.status != EvaluationRun.Status.SUCCEEDED:
         raise EvaluatorActionError({None: _("Only a succeeded run can be the official one.")})
     if run.is_official == official:
         return run
+    published = run.phase.is_published(now)
+    if published:
+        errors = reason_errors(correction)
+        if errors:
+            raise EvaluatorActionError(errors)
+    earlier = (
+        EvaluationRun.objects.filter(
+            model=run.model_id, phase=run.phase_id, benchmark=run.benchmark_id, is_official=True
+        )
+        .select_related("result")
+        .first()
+    )
+    earlier_shown = _official_result(earlier)
     if official:
         for previous in EvaluationRun.objects.select_for_update().filter(
             model=run.model_id, phase=run.phase_id, benchmark=run.benchmark_id, is_official=True
@@ -219,7 +327,36 @@ def run_set_official(*, user, run, official: bool = True):
         before,
         run_official_snapshot(run),
     )
+    if published:
+        _record_official_correction(user, run, earlier_shown, correction)
     return run
+
+
+def _record_official_correction(user, run, earlier_shown, correction) -> None:
+    from .corrections import Change
+
+    now_shown = _official_result(run) if run.is_official else None
+    none = in_each_language(lambda: _("none"))
+    change = Change(
+        "official",
+        in_each_language(
+            lambda: _("Official result on %(benchmark)s") % {"benchmark": run.benchmark.name}
+        ),
+        {k: earlier_shown or none[k] for k in none},
+        {k: now_shown or none[k] for k in none},
+    )
+    correction_record(
+        user=user,
+        kind="score",
+        obj=run,
+        phase=run.phase,
+        team=run.team,
+        model=run.model,
+        changes=[change],
+        before={"official": earlier_shown, "benchmark": run.benchmark.code},
+        after={"official": now_shown, "benchmark": run.benchmark.code},
+        reason=correction,
+    )
 
 
 def run_rerun(*, user, run):
@@ -237,7 +374,6 @@ def run_rerun(*, user, run):
         benchmark=run.benchmark,
         path=default_storage.path(run.input_file.name),
         mode=run.mode,
-        is_demo=run.is_demo,
     )
     audit_record(user, "run.rerun", new, {"rerun_of": str(run.pk)}, {"run": str(new.pk)})
     return new
@@ -252,3 +388,62 @@ def run_cancel_by_evaluator(*, user, run) -> bool:
     if cancelled:
         audit_record(user, "run.cancel", run, {"status": run.status}, {"status": "cancelled"})
     return cancelled
+
+
+def score_is_public(score, now=None) -> bool:
+    """Whether the public sees this score now (the one visibility rule)."""
+    return Score.objects.filter(pk=score.pk).filter(public_score_condition(now)).exists()
+
+
+@transaction.atomic
+def score_change(
+    *, user, score, values: dict, correction: CorrectionReason | None = None, now=None
+) -> Score:
+    """Change a reported score's fields: audited; once the score is public, only as a correction.
+
+    A score that comes from an evaluation run cannot be edited: its value is the run's.
+    """
+    if not is_evaluator(user):
+        raise NotAnEvaluator()
+    locked = (
+        Score.objects.select_for_update()
+        .select_related("model", "model__team", "benchmark", "phase")
+        .get(pk=score.pk)
+    )
+    if locked.run_id:
+        raise EvaluatorActionError(
+            {
+                None: _(
+                    "This score comes from an evaluation run: re-run it, or mark another run "
+                    "official, instead of editing it."
+                )
+            }
+        )
+    public = score_is_public(locked, now)
+    before = score_snapshot(locked)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.full_clean(exclude=["import_key", "run"])
+    locked.save()
+    after = score_snapshot(locked)
+    if after == before:
+        return locked
+    if public:
+        errors = reason_errors(correction)
+        if errors:
+            raise EvaluatorActionError(errors)
+        correction_record(
+            user=user,
+            kind="score",
+            obj=locked,
+            phase=locked.phase,
+            team=locked.model.team,
+            model=locked.model,
+            changes=snapshot_changes(before, after),
+            before=before,
+            after=after,
+            reason=correction,
+        )
+    else:
+        audit_record(user, "score.change", locked, before, after)
+    return locked

@@ -3,7 +3,13 @@
 Each entry's hash is SHA-256 over the previous entry's hash followed by the canonical JSON of
 the entry (sorted keys, no whitespace, Decimal and datetime as strings), so changing or removing
 any entry breaks every hash after it. Private feedback never enters the log in clear: only a
-keyed digest of it does, so the public can verify entries without reading it.
+keyed digest of it does, so the public can verify entries without reading it. Actors are
+recorded by role (evaluator, team, system), never by username.
+
+The full chain covers everything, including what is not public yet (scoring in a phase before its
+announcement); evaluators and `verify_audit_log` check it. The public sees a chain of its own,
+over the published entries only, in the order they became public, with its own head hash and
+count, so nothing hidden can be inferred from it.
 """
 
 from __future__ import annotations
@@ -20,9 +26,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import AuditEntry, Phase
+from .models import AuditEntry, Phase, is_evaluator, team_ids_of
 
 GENESIS_HASH = "0" * 64
+ROLE_EVALUATOR = "evaluator"
+ROLE_TEAM = "team"
+ROLE_SYSTEM = "system"
 _PG_LOCK_KEY = 7_305_112_001  # pg_advisory_xact_lock key that serializes appends
 
 
@@ -86,6 +95,17 @@ def _object_phase_id(obj) -> int | None:
     return getattr(obj, "phase_id", None)
 
 
+def actor_role(actor) -> str:
+    """How the record names an actor: its role, never its username."""
+    if not getattr(actor, "is_authenticated", False):
+        return ROLE_SYSTEM
+    if is_evaluator(actor):
+        return ROLE_EVALUATOR
+    if getattr(actor, "pk", None) is not None and team_ids_of(actor):
+        return ROLE_TEAM
+    return "user"
+
+
 def _lock_last_entry() -> AuditEntry | None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -105,7 +125,7 @@ def audit_record(actor, action: str, obj, before, after, *, phase_id=None) -> Au
             seq=seq,
             created_at=timezone.now(),
             actor_id=actor.pk if authenticated else None,
-            actor_label=actor.get_username() if authenticated else "system",
+            actor_label=actor_role(actor),
             action=action,
             object_type=f"{obj._meta.app_label}.{obj._meta.model_name}",
             object_id=str(obj.pk),
@@ -123,6 +143,103 @@ def audit_record(actor, action: str, obj, before, after, *, phase_id=None) -> Au
 def head_hash() -> str:
     last = AuditEntry.objects.order_by("-seq").only("entry_hash").first()
     return last.entry_hash if last else GENESIS_HASH
+
+
+# ---------------------------------------------------------------- the public chain
+
+PUBLIC_ROLES = (ROLE_EVALUATOR, ROLE_TEAM, ROLE_SYSTEM)
+PUBLIC_HASH_RULE = (
+    "public_hash = sha256(previous public_hash + canonical_json(entry)), starting from 64 zeros; "
+    "entry: every field listed except prev_hash and public_hash; canonical JSON: sorted keys, "
+    "no whitespace, UTF-8, Decimal and datetime as strings"
+)
+
+
+def public_actor(entry: AuditEntry) -> str:
+    """The actor's role; entries recorded before roles were kept hold a name, shown as a role."""
+    if entry.actor_label in PUBLIC_ROLES:
+        return entry.actor_label
+    if entry.actor_id is None:
+        return ROLE_SYSTEM
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=entry.actor_id).first()
+    return actor_role(user) if user is not None else ROLE_EVALUATOR
+
+
+@dataclass
+class PublicEntry:
+    """One published entry in the public chain."""
+
+    position: int
+    entry: AuditEntry
+    public_since: datetime
+    actor: str
+    prev_hash: str = ""
+    public_hash: str = ""
+
+    def payload(self) -> dict:
+        e = self.entry
+        return {
+            "position": self.position,
+            "public_since": _default(self.public_since),
+            "created_at": _default(e.created_at),
+            "actor": self.actor,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "object_label": e.object_label,
+            "before": e.before,
+            "after": e.after,
+            "entry_hash": e.entry_hash,
+        }
+
+
+@dataclass
+class PublicChain:
+    entries: list[PublicEntry]
+
+    @property
+    def head_hash(self) -> str:
+        return self.entries[-1].public_hash if self.entries else GENESIS_HASH
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+def public_chain(now=None) -> PublicChain:
+    """The published entries in the order they became public, each hashed onto the previous one.
+
+    An entry becomes public when it is written or, for an entry of a phase, at the phase's
+    announcement time, whichever is later; so a publication appends its phase's entries at the
+    end and the chain the public saw before is a prefix of the chain it sees after.
+    """
+    now = now or timezone.now()
+    announcements = dict(Phase.objects.published(now).values_list("pk", "announcement_at"))
+    entries = list(AuditEntry.objects.about_published(now).order_by("seq"))
+    roles: dict[int, str] = {}
+    items = []
+    for entry in entries:
+        since = entry.created_at
+        announced = announcements.get(entry.phase_id)
+        if announced is not None and announced > since:
+            since = announced
+        if entry.actor_label in PUBLIC_ROLES or entry.actor_id is None:
+            actor = public_actor(entry)
+        else:
+            actor = roles.setdefault(entry.actor_id, public_actor(entry))
+        items.append((since, entry.seq, entry, actor))
+    items.sort(key=lambda item: (item[0], item[1]))
+    chain, prev = [], GENESIS_HASH
+    for position, (since, _seq, entry, actor) in enumerate(items, start=1):
+        item = PublicEntry(position, entry, since, actor, prev_hash=prev)
+        item.public_hash = hashlib.sha256(
+            (prev + canonical_json(item.payload())).encode()
+        ).hexdigest()
+        prev = item.public_hash
+        chain.append(item)
+    return PublicChain(chain)
 
 
 @dataclass

@@ -1,40 +1,63 @@
 """Rendered fragments of the public pages, cached behind a generation key.
 
-Any save or delete of a score, assessment, points, gate result or phase bumps the generation,
-so every cached fragment is stale at once (signals are used for this invalidation only). Keys
-also carry the language, the viewer's visibility class and the set of published phases, so a
-phase whose announcement time passes shows up without any write, and a team's or evaluator's
-view never lands under the public key.
+Any save or delete of something a public page shows (scores, assessments, points, gates, phases,
+participants, teams, models, benchmarks, corrections) bumps the generation once its transaction
+has committed, so every cached fragment is stale at once (signals are used for this
+invalidation only). Bumping after the commit matters: a reader between the save and the commit
+would otherwise rebuild the phase index from the old row and store it under the new generation.
+
+The cache is one that every process of the site shares (Redis, or the database cache of the
+embedded default), so a change made by a worker, a command or the admin is seen by every web
+process at its next request. Keys also carry the language, the viewer's visibility class and the
+set of published phases, so a phase whose announcement time passes shows up without any write,
+and a team's or evaluator's view never lands under the public key; entries also expire at the
+next scheduled announcement time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
+from datetime import datetime
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
 GENERATION_KEY = "kai:leaderboard:generation"
 FRAGMENT_TIMEOUT = 600  # seconds; the generation key makes staleness impossible before that
+PER_PROCESS_BACKENDS = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+def _fresh_generation() -> int:
+    """A starting generation above any earlier one, even if the key was evicted meanwhile."""
+    return time.time_ns() // 1000
 
 
 def generation() -> int:
-    """The current generation (starts at 1)."""
+    """The current generation; started from the clock so that it never goes back."""
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
         value = cache.get(GENERATION_KEY, 1)
     return int(value)
 
 
-def bump_generation(**_kwargs) -> None:
-    """Make every cached fragment stale."""
+def _bump_now() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+
+
+def bump_generation(**_kwargs) -> None:
+    """Make every cached fragment stale, once the current transaction (if any) has committed."""
+    transaction.on_commit(_bump_now)
 
 
 def visibility_class(user) -> str:
@@ -90,6 +113,22 @@ def published_phase_ids(now=None, index=None) -> list[int]:
     return sorted(pk for pk, at in index.values() if at is not None and at <= now)
 
 
+def next_announcement(now=None, index=None) -> datetime | None:
+    """The earliest announcement time still to come, from the index (None if none is set)."""
+    now = now or timezone.now()
+    index = phase_index() if index is None else index
+    return min((at for _, at in index.values() if at is not None and at > now), default=None)
+
+
+def seconds_until_next_announcement(now=None, index=None, *, at_most: int) -> int:
+    """How long something that depends on the published phases may be kept: at most `at_most`."""
+    now = now or timezone.now()
+    upcoming = next_announcement(now, index)
+    if upcoming is None:
+        return at_most
+    return max(1, min(at_most, int((upcoming - now).total_seconds())))
+
+
 def fragment_key(name: str, *, user, parts: tuple = (), gen=None, index=None) -> str:
     """A cache key for one fragment as this user sees it now."""
     if gen is None or index is None:
@@ -104,11 +143,16 @@ def fragment_key(name: str, *, user, parts: tuple = (), gen=None, index=None) ->
 
 def cached_value(name: str, *, user, parts: tuple, compute, gen=None, index=None):
     """The cached value (any picklable value), computed by `compute()` on a miss."""
+    if gen is None or index is None:
+        gen, index = current_state()
     key = fragment_key(name, user=user, parts=parts, gen=gen, index=index)
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, FRAGMENT_TIMEOUT)
+        # The key already changes when an announcement time passes; expiring then as well keeps
+        # the cache from holding entries that no request can use any more.
+        timeout = seconds_until_next_announcement(index=index, at_most=FRAGMENT_TIMEOUT)
+        cache.set(key, value, timeout)
     return value
 
 
@@ -117,10 +161,60 @@ def cached_fragment(name: str, *, user, parts: tuple, render, gen=None, index=No
     return cached_value(name, user=user, parts=parts, compute=render, gen=gen, index=index)
 
 
+def public_models() -> tuple:
+    """Every model whose rows a public page shows: a save or delete of one bumps the generation."""
+    from . import models as lb
+
+    return (
+        lb.Score,
+        lb.Assessment,
+        lb.ComponentPoints,
+        lb.GateResult,
+        lb.Phase,
+        lb.PhaseParticipant,
+        lb.PhaseFigure,
+        lb.ConversionRule,
+        lb.PhaseEvent,
+        lb.IndependenceRecord,
+        lb.ScoringComponent,
+        lb.Team,
+        lb.TeamPartner,
+        lb.FoundationModel,
+        lb.Benchmark,
+        lb.Correction,
+    )
+
+
 def connect_signals() -> None:
     """Bump the generation whenever something a public page shows changes."""
-    from .models import Assessment, ComponentPoints, GateResult, Phase, Score
-
-    for model in (Score, Assessment, ComponentPoints, GateResult, Phase):
+    for model in public_models():
         for signal in (post_save, post_delete):
             signal.connect(bump_generation, sender=model, dispatch_uid=f"kai-bump-{model.__name__}")
+
+
+def shared_cache_check(app_configs=None, **kwargs):
+    """`check --deploy`: the generation and phase index need a cache every process shares."""
+    from django.conf import settings
+    from django.core.checks import Error
+
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend in PER_PROCESS_BACKENDS:
+        return [
+            Error(
+                f"The default cache ({backend}) is private to each process: a change made by "
+                "one process (a worker, a command, another web process) would reach the pages "
+                "of the others only when their entries expire.",
+                hint="Set REDIS_URL, or leave it unset for the shared database cache.",
+                id="kai.E001",
+            )
+        ]
+    return []
+
+
+def cache_table_ensure(using: str = "default", **kwargs) -> None:
+    """Create the database cache's table (after `migrate`), when the database cache is used."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if any(c.get("BACKEND", "").endswith("DatabaseCache") for c in settings.CACHES.values()):
+        call_command("createcachetable", database=using, verbosity=0)

@@ -14,6 +14,7 @@ from .assessment_services import (
     gate_field,
     points_field,
 )
+from .corrections import CorrectionReason
 from .models import Assessment, Phase, ScoringComponent, Team
 
 GATE_CHOICES = [("", _("Not yet decided")), ("pass", _("Passed")), ("fail", _("Failed"))]
@@ -37,6 +38,17 @@ class AssessmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         label=_("Private feedback to the team"),
         help_text=_("Seen only by the team and the evaluators; never published."),
+    )
+    correction_reason_ko = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason for the correction (Korean)"),
+        help_text=_("Published results change only by a public correction, with its reason."),
+    )
+    correction_reason_en = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason for the correction (English)"),
     )
 
     def __init__(self, *args, phase: Phase, team: Team, assessment: Assessment | None, **kwargs):
@@ -89,6 +101,12 @@ class AssessmentForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 label=_("Evidence (English)"),
             )
+
+    def correction(self) -> CorrectionReason:
+        data = self.cleaned_data
+        return CorrectionReason(
+            data.get("correction_reason_ko", ""), data.get("correction_reason_en", "")
+        )
 
     def point_fields(self):
         return [self[points_field(c.code)] for c in self.point_components]

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 
 from . import points as points_formula
 from . import reference as ref
@@ -22,32 +20,22 @@ from .models import (
     ScoringComponent,
     Team,
 )
-
-
-def phase_reference_date(phase: Phase) -> date:
-    """The day the global reference is taken on: end of evaluation, else announcement, else today."""
-    if phase.evaluation_ends:
-        return phase.evaluation_ends
-    if phase.announcement_at:
-        return timezone.localdate(phase.announcement_at)
-    return timezone.localdate()
+from .phase_reference import phase_references
 
 
 def phase_team_ids(phase: Phase) -> set[int]:
-    """Teams taking part in a phase: those with an assessment or a run in it."""
-    from evaluations.models import EvaluationRun
+    """Teams of a phase: its participants, and any other team that has an assessment in it.
 
-    ids = set(Assessment.objects.filter(phase=phase).values_list("team_id", flat=True))
-    ids |= set(
-        EvaluationRun.objects.filter(phase=phase, team__isnull=False).values_list(
-            "team_id", flat=True
-        )
-    )
+    A run does not make a team part of a phase: a team that was not entered (an eliminated team
+    submitting to the final) does not hold up the phase's publication.
+    """
+    ids = set(phase.participations.values_list("team_id", flat=True))
+    ids |= set(Assessment.objects.filter(phase=phase).values_list("team_id", flat=True))
     return ids
 
 
 def phase_undecided_teams(phase: Phase) -> list[Team]:
-    """Teams in the phase without a decision: no assessment, or its outcome still pending."""
+    """Teams of the phase without a decision: no assessment, or its outcome still pending."""
     decided = set(
         Assessment.objects.filter(phase=phase)
         .exclude(outcome=Assessment.Outcome.PENDING)
@@ -116,28 +104,6 @@ def _model_value(model, benchmark, phase) -> ValueCell:
     return ValueCell(None)
 
 
-def benchmark_reference(benchmark: Benchmark, phase: Phase) -> ref.Reference | None:
-    baselines = (
-        Score.objects.filter(benchmark=benchmark, model__kind=FoundationModel.Kind.BASELINE)
-        .filter(Q(phase__isnull=True) | Q(phase=phase))
-        .select_related("model")
-    )
-    return ref.global_reference(
-        [
-            ref.BaselineScore(
-                s.model.slug,
-                s.model.name,
-                float(s.value),
-                s.model.release_date,
-                s.model.release_month_only,
-            )
-            for s in baselines
-        ],
-        as_of=phase_reference_date(phase),
-        higher_is_better=benchmark.higher_is_better,
-    )
-
-
 def phase_board(*, phase: Phase) -> dict:
     """Every team of the phase with computed, published and entered points, gates, total, rank."""
     components = list(phase.components.select_related("parent").order_by("order"))
@@ -145,7 +111,8 @@ def phase_board(*, phase: Phase) -> dict:
     top_level = [c for c in components if c.parent_id is None and c.kind != "gate"]
     gate_components = [c for c in components if c.kind == "gate"]
     benchmarks = phase_benchmarks(phase, {c.benchmark_group for c in bench_components})
-    references = {b.pk: benchmark_reference(b, phase) for b in benchmarks}
+    _date, found = phase_references(phase=phase, benchmarks=benchmarks)
+    references = {b.pk: found.get(b.pk) for b in benchmarks}
     assessments = {
         a.team_id: a
         for a in Assessment.objects.filter(phase=phase)

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from . import assessment_services as services
 from . import evaluator_selectors as selectors
+from .corrections import CorrectionReason
 from .evaluator_forms import AssessmentForm, PublishForm
-from .models import Assessment, Phase, Team, is_evaluator
+from .models import Assessment, Correction, Phase, Team, is_evaluator
 
 
 def evaluator_required(view):
@@ -85,7 +86,11 @@ def assess(request, slug, team):
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_save(
-                user=request.user, phase=phase, team=team, data=form.to_input()
+                user=request.user,
+                phase=phase,
+                team=team,
+                data=form.to_input(),
+                correction=form.correction(),
             )
         except services.EvaluatorActionError as exc:
             for name, message in exc.errors.items():
@@ -95,7 +100,14 @@ def assess(request, slug, team):
                 request, _("The assessment of %(team)s was saved.") % {"team": team.name}
             )
             return redirect("evaluator:board", slug=phase.slug)
-    context = {"phase": phase, "team": team, "assessment": assessment, "form": form}
+    context = {
+        "phase": phase,
+        "team": team,
+        "assessment": assessment,
+        "form": form,
+        "is_published": phase.is_published(),
+        "corrections": Correction.objects.filter(phase=phase, team=team),
+    }
     return render(request, "evaluator/assess.html", context)
 
 
@@ -127,8 +139,11 @@ def publish(request, slug):
 def run_official(request, run_id):
     run = _run(run_id)
     official = request.POST.get("official", "1") == "1"
+    reason = CorrectionReason(
+        request.POST.get("correction_reason_ko", ""), request.POST.get("correction_reason_en", "")
+    )
     try:
-        services.run_set_official(user=request.user, run=run, official=official)
+        services.run_set_official(user=request.user, run=run, official=official, correction=reason)
     except services.EvaluatorActionError as exc:
         for message in exc.errors.values():
             messages.error(request, message)

@@ -641,13 +641,21 @@ class Reporter(models.TextChoices):
     ORGANIZER = "organizer", _("Organizer run")
 
 
+def public_score_condition(now=None) -> Q:
+    """What makes a score public: a phase-less published figure, or a score of a published phase;
+    a score that comes from an evaluation run only once an evaluator has marked the run official."""
+    published = Phase.objects.published(now).values("pk")
+    return (Q(phase__isnull=True) | Q(phase__in=published)) & (
+        Q(run__isnull=True) | Q(run__is_official=True)
+    )
+
+
 class ScoreQuerySet(models.QuerySet):
     def visible_to(self, user, now=None):
-        """Scores this user may see: phase-less published figures, published phases, own team."""
+        """Scores this user may see: the public ones, and every score of the user's own team."""
         if is_evaluator(user):
             return self
-        published = Phase.objects.published(now).values("pk")
-        visible = Q(phase__isnull=True) | Q(phase__in=published)
+        visible = public_score_condition(now)
         team_ids = team_ids_of(user)
         if team_ids:
             visible |= Q(model__team_id__in=team_ids)
@@ -1120,6 +1128,88 @@ class IndependenceRecord(DatedFact):
         return f"{self.model_id} {self.on} {self.kind}"
 
 
+# ---------------------------------------------------------------- corrections
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def visible_to(self, user=None, now=None):
+        """Corrections of published things: a phase's from its announcement (which they follow)."""
+        published = Phase.objects.published(now).values("pk")
+        return self.filter(Q(phase__isnull=True) | Q(phase__in=published))
+
+
+class Correction(models.Model):
+    """A change to something already public, with its reason in Korean and English.
+
+    The earlier value is kept here (as people read it, and as the snapshot the audit entry
+    holds), so the affected page, the feeds and the transparency page can show what changed,
+    when and why. One record serves every kind: a decision, points, a gate or a score.
+    """
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Decision")
+        POINTS = "points", _("Points")
+        GATE = "gate", _("Gate")
+        SCORE = "score", _("Score")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    phase = models.ForeignKey(
+        Phase, null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    model = models.ForeignKey(
+        "FoundationModel",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    earlier_ko = models.TextField(help_text=_("The earlier value, as shown to readers (Korean)."))
+    earlier_en = models.TextField(help_text=_("The earlier value, as shown to readers (English)."))
+    change_ko = models.TextField(help_text=_("What changed, earlier and now (Korean)."))
+    change_en = models.TextField(help_text=_("What changed, earlier and now (English)."))
+    reason_ko = models.TextField(_("reason (Korean)"))
+    reason_en = models.TextField(_("reason (English)"))
+    before = models.JSONField(help_text=_("The snapshot before the correction."))
+    after = models.JSONField(help_text=_("The snapshot after the correction."))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+    audit_seq = models.BigIntegerField(help_text=_("The audit entry that records it."))
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-corrected_at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason_ko="") & ~Q(reason_en=""),
+                name="correction_has_reasons_in_both_languages",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} corrected {self.corrected_at:%Y-%m-%d}"
+
+    @property
+    def reason(self) -> str:
+        return localized(self, "reason")
+
+    @property
+    def earlier(self) -> str:
+        return localized(self, "earlier")
+
+    @property
+    def change(self) -> str:
+        return localized(self, "change")
+
+
 # ---------------------------------------------------------------- audit log
 
 
@@ -1135,10 +1225,36 @@ class AuditEntryQuerySet(models.QuerySet):
         raise AuditEntryImmutable("Audit entries cannot be deleted.")
 
     def about_published(self, now=None):
-        """Entries about published things only: phase-less published figures or published phases."""
-        published = Phase.objects.published(now).values("pk")
-        return self.filter(Q(phase_id__isnull=True) | Q(phase_id__in=published)).exclude(
-            action__in=AuditEntry.PRIVATE_ACTIONS
+        """Entries the public may read: about published things, as the public sees them.
+
+        An entry of a phase appears from the phase's announcement time on (never for the
+        synthetic demo phase); an entry about a score only while the score itself is public (so
+        a team's run that is not official stays off the record's public face), and one about a
+        model only once the model is public.
+        """
+        from django.db.models import CharField
+        from django.db.models.functions import Cast
+
+        published = Phase.objects.published(now).filter(is_demo=False).values("pk")
+        public_scores = Score.objects.filter(public_score_condition(now))
+        public_models = FoundationModel.objects.filter(
+            models.Exists(public_scores.filter(model=models.OuterRef("pk")))
+            | models.Exists(
+                Assessment.objects.filter(phase__in=published, model=models.OuterRef("pk"))
+            )
+        )
+
+        def ids(queryset):
+            return queryset.annotate(text_id=Cast("pk", CharField())).values("text_id")
+
+        return (
+            self.filter(Q(phase_id__isnull=True) | Q(phase_id__in=published))
+            .exclude(action__in=AuditEntry.PRIVATE_ACTIONS)
+            .exclude(object_type__in=AuditEntry.PRIVATE_OBJECTS)
+            .exclude(Q(object_type="leaderboard.score") & ~Q(object_id__in=ids(public_scores)))
+            .exclude(
+                Q(object_type="leaderboard.foundationmodel") & ~Q(object_id__in=ids(public_models))
+            )
         )
 
 
@@ -1146,6 +1262,8 @@ class AuditEntry(models.Model):
     """One append-only, hash-chained record of a decision, publication or score change."""
 
     PRIVATE_ACTIONS = ("run.cancel", "run.rerun")
+    # Who belongs to which team is an account matter, never part of the public record.
+    PRIVATE_OBJECTS = ("leaderboard.teammembership", "auth.user")
 
     seq = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(editable=False)

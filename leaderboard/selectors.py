@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 
 from .models import (
     Assessment,
     Benchmark,
     ComponentPoints,
+    Correction,
     FoundationModel,
     GateResult,
     Mode,
@@ -26,6 +26,7 @@ from .models import (
     TeamMembership,
     is_evaluator,
 )
+from .phase_reference import phase_references
 from .ranking import RankRange, score_preference, tied_ranks  # noqa: F401 (views use it)
 from .reference import (
     TARGET_PERCENT,
@@ -46,6 +47,11 @@ def phase_list(*, include_demo: bool = False) -> list[Phase]:
     """The program's phases in order; the synthetic demo phase only when asked for."""
     phases = Phase.objects.all()
     return list(phases if include_demo else phases.filter(is_demo=False))
+
+
+def demo_phases() -> list[Phase]:
+    """The synthetic demonstration phases, kept apart from the program's."""
+    return list(Phase.objects.filter(is_demo=True).order_by("order"))
 
 
 def current_phase(phases: list[Phase] | None = None, now=None) -> Phase | None:
@@ -75,12 +81,23 @@ def assessments_visible(*, user, now=None):
     )
 
 
+def corrections_visible(*, now=None, **filters) -> list[Correction]:
+    """Corrections of published results, newest first, filtered by phase, team or model."""
+    return list(
+        Correction.objects.visible_to(now=now)
+        .filter(**filters)
+        .select_related("phase", "team", "model")
+        .order_by("-corrected_at", "-pk")
+    )
+
+
 @dataclass
 class DecisionRow:
     assessment: Assessment
     points: dict[str, ComponentPoints]
     gate: GateResult | None
     summary_points: list[dict]
+    corrections: list[Correction] = field(default_factory=list)
 
     @property
     def team(self) -> Team:
@@ -92,6 +109,11 @@ def decision_rows(*, phase: Phase, user, now=None) -> list[DecisionRow]:
     order = {"advanced": 0, "pending": 1, "withdrawn": 2, "not_selected": 3, "eliminated": 4}
     shown = [c for c in phase_components(phase=phase) if c.kind != c.Kind.GATE]
     rows = []
+    corrections: dict[int, list[Correction]] = {}
+    for correction in corrections_visible(
+        now=now, phase=phase, object_type="leaderboard.assessment"
+    ):
+        corrections.setdefault(correction.team_id, []).append(correction)
     for assessment in assessments_visible(user=user, now=now).filter(phase=phase):
         points = {p.component.code: p for p in assessment.points.all()}
         gates = list(assessment.gates.all())
@@ -100,7 +122,15 @@ def decision_rows(*, phase: Phase, user, now=None) -> list[DecisionRow]:
             for c in shown
             if c.parent_id is None or c.code in points
         ]
-        rows.append(DecisionRow(assessment, points, gates[0] if gates else None, summary))
+        rows.append(
+            DecisionRow(
+                assessment,
+                points,
+                gates[0] if gates else None,
+                summary,
+                corrections.get(assessment.team_id, []),
+            )
+        )
 
     def official_total(row):  # never order by a secondary or uncertain total
         a = row.assessment
@@ -152,6 +182,7 @@ def team_detail(*, slug: str, user, now=None) -> dict:
             models_visible(user=user, now=now).filter(team=team).order_by("-release_date", "name")
         ),
         "assessments": assessments,
+        "corrections": corrections_visible(now=now, team=team),
         "is_member": TeamMembership.objects.filter(
             team=team, user_id=getattr(user, "id", None)
         ).exists()
@@ -160,7 +191,8 @@ def team_detail(*, slug: str, user, now=None) -> dict:
     }
 
 
-def model_detail(*, slug: str, user, now=None) -> dict:
+def model_detail(*, slug: str, user, now=None, include_demo: bool = False) -> dict:
+    """A model and its scores; synthetic demo scores only when asked for (and then marked)."""
     try:
         model = (
             models_visible(user=user, now=now)
@@ -169,23 +201,29 @@ def model_detail(*, slug: str, user, now=None) -> dict:
         )
     except FoundationModel.DoesNotExist as exc:
         raise Http404("No such model") from exc
+    visible = Score.objects.visible_to(user, now).filter(model=model)
     scores = list(
-        Score.objects.visible_to(user, now)
-        .filter(model=model)
+        (visible if include_demo else visible.filter(is_demo=False))
         .select_related("benchmark", "phase")
-        .order_by("benchmark__language", "benchmark__name", "-created_at")
+        .order_by("is_demo", "benchmark__language", "benchmark__name", "-created_at")
     )
-    return {"model": model, "scores": scores}
+    return {
+        "include_demo": include_demo,
+        "demo_score_count": 0 if include_demo else visible.filter(is_demo=True).count(),
+        "model": model,
+        "scores": scores,
+        "corrections": corrections_visible(now=now, model=model, kind=Correction.Kind.SCORE),
+    }
 
 
-def benchmark_list(*, user, now=None) -> list[Benchmark]:
+def benchmark_list(*, user, now=None, include_demo: bool = False) -> list[Benchmark]:
+    """The benchmarks with their visible score counts; the synthetic ones only when asked for."""
     visible = Score.objects.visible_to(user, now).filter(benchmark=OuterRef("pk"))
     counts = visible.order_by().values("benchmark").annotate(n=Count("pk")).values("n")
-    return list(
-        Benchmark.objects.annotate(score_count=Coalesce(Subquery(counts), 0)).order_by(
-            "is_demo", "language", "name"
-        )
-    )
+    benchmarks = Benchmark.objects.annotate(score_count=Coalesce(Subquery(counts), 0))
+    if not include_demo:
+        benchmarks = benchmarks.filter(is_demo=False)
+    return list(benchmarks.order_by("is_demo", "language", "name"))
 
 
 def benchmark_detail(*, code: str, user, now=None) -> dict:
@@ -327,7 +365,7 @@ class LeaderboardRow:
 class Leaderboard:
     phase: Phase
     filters: LeaderboardFilters
-    reference_date: date
+    reference_date: date | None
     benchmarks: list[Benchmark]
     rows: list[LeaderboardRow]
     references: dict[int, Reference]
@@ -358,15 +396,6 @@ class Leaderboard:
                 cell = row.cells.get(benchmark.pk)
                 if cell:
                     yield row, benchmark, cell
-
-
-def phase_reference_date(phase: Phase) -> date:
-    """The day the global-reference window ends: evaluation start, else announcement, else today."""
-    if phase.evaluation_starts:
-        return phase.evaluation_starts
-    if phase.announcement_at:
-        return timezone.localdate(phase.announcement_at)
-    return timezone.localdate()
 
 
 def choose_scores(scores) -> dict[tuple[int, int], Cell]:
@@ -433,23 +462,15 @@ def _visible_phase_scores(*, phase: Phase, user, now=None):
 def phase_leaderboard(*, phase: Phase, user, filters: LeaderboardFilters, now=None) -> Leaderboard:
     """One row per entered or scored team model (and baselines if shown), a fixed query count."""
     scores = _visible_phase_scores(phase=phase, user=user, now=now)
-    if phase.is_demo:  # a synthetic phase shows its own runs, never real published figures
-        scores = scores.filter(phase=phase)
+    # A synthetic phase shows its own runs, never real published figures; a real phase never
+    # shows synthetic data.
+    scores = scores.filter(phase=phase) if phase.is_demo else scores.filter(is_demo=False)
     if filters.mode:
         scores = scores.filter(mode=filters.mode)
     cells = choose_scores(scores)
     benchmarks_all = {c.score.benchmark_id: c.score.benchmark for c in cells.values()}
-    reference_date = phase_reference_date(phase)
-    if phase.is_demo and not phase.evaluation_starts:
-        # The demo has no evaluation date: its window ends at its newest baseline's release.
-        releases = [
-            c.score.model.release_date
-            for c in cells.values()
-            if c.score.model.is_baseline and c.score.model.release_date
-        ]
-        reference_date = max(releases, default=reference_date)
-    references = references_for(
-        cells=cells, benchmarks=benchmarks_all.values(), as_of=reference_date
+    reference_date, references = phase_references(
+        phase=phase, benchmarks=benchmarks_all.values(), user=user, now=now
     )
     for (_, benchmark_id), cell in cells.items():
         reference = references.get(benchmark_id)
@@ -481,13 +502,15 @@ def phase_leaderboard(*, phase: Phase, user, filters: LeaderboardFilters, now=No
             if participant.model is not None and not participant.model.listed:
                 participant.model = None
     entered = {p.model_id for p in participants if p.model_id} | set(assessments)
-    cutoff = phase_reference_date(phase)
+    cutoff = reference_date  # the one reference rule's date; None: the phase has no fixed date
     models: dict[int, FoundationModel] = {}
     for cell in cells.values():
         model = cell.score.model
         if cell.score.benchmark_id not in shown_ids:
             continue
-        later = model.release_date is not None and model.release_date > cutoff
+        later = (
+            cutoff is not None and model.release_date is not None and model.release_date > cutoff
+        )
         if not model.is_baseline and model.pk not in entered and later:
             continue  # a team's later model was no part of this phase
         models.setdefault(cell.score.model_id, model)
@@ -722,9 +745,11 @@ EXPORT_FIELDS = (
 # ---------------------------------------------------------------- models, compare, headline
 
 
-def models_visible(*, user, now=None):
+def models_visible(*, user, now=None, include_demo: bool = True):
     """Models with at least one score or assessment the user may see (others answer 404)."""
     scores = Score.objects.visible_to(user, now).filter(model=OuterRef("pk"))
+    if not include_demo:
+        scores = scores.filter(is_demo=False)
     assessments = Assessment.objects.visible_to(user, now).filter(model=OuterRef("pk"))
     listed = Q(listed=True, is_demo=False)  # the program data lists it publicly
     return FoundationModel.objects.filter(Q(Exists(scores)) | Q(Exists(assessments)) | listed)
@@ -733,7 +758,7 @@ def models_visible(*, user, now=None):
 def baseline_choices(*, user, now=None) -> list[FoundationModel]:
     """Global baselines the user can pick as the reference of the relative chart."""
     return list(
-        models_visible(user=user, now=now)
+        models_visible(user=user, now=now, include_demo=False)
         .filter(kind=FoundationModel.Kind.BASELINE)
         .order_by("name")
     )
@@ -757,8 +782,7 @@ class RelativePair:
 def relative_pairs(*, phase: Phase, user, reference_slug: str, now=None) -> list[RelativePair]:
     """Per team model and language: its mean and the reference model's mean on shared benchmarks."""
     scores = _visible_phase_scores(phase=phase, user=user, now=now)
-    if phase.is_demo:
-        scores = scores.filter(phase=phase)
+    scores = scores.filter(phase=phase) if phase.is_demo else scores.filter(is_demo=False)
     cells = choose_scores(scores)
     reference_cells = {
         benchmark_id: cell
@@ -793,30 +817,27 @@ def relative_pairs(*, phase: Phase, user, reference_slug: str, now=None) -> list
 
 
 def headline_pairs(*, user, reference_slug: str, now=None) -> list[RelativePair]:
-    """Relative pairs from published real data; languages it lacks come from the demo phase."""
+    """Relative pairs of the latest published real phase: never synthetic demo data."""
     real = [p for p in phase_list() if p.is_published(now)]
-    demo = [p for p in Phase.objects.filter(is_demo=True) if p.is_published(now)]
     pairs: list[RelativePair] = []
-    covered: set[str] = set()
     for phase in real[-1:]:
-        found = relative_pairs(phase=phase, user=user, reference_slug=reference_slug, now=now)
-        pairs += found
-        covered |= {p.language for p in found}
-    for phase in demo[:1]:
-        found = relative_pairs(phase=phase, user=user, reference_slug=reference_slug, now=now)
-        pairs += [p for p in found if p.language not in covered and p.language in LANGUAGES]
+        pairs += relative_pairs(phase=phase, user=user, reference_slug=reference_slug, now=now)
     order = {code: i for i, code in enumerate(LANGUAGES)}
     pairs.sort(key=lambda p: (order.get(p.language, 9), p.model.name))
     return [p for p in pairs if p.language in LANGUAGES]
 
 
-def scores_chosen_for_model(*, model: FoundationModel, user, now=None) -> list[Cell]:
+def scores_chosen_for_model(
+    *, model: FoundationModel, user, now=None, include_demo: bool = False
+) -> list[Cell]:
     """The preferred score of this model on each benchmark (over all phases it may see)."""
     scores = (
         Score.objects.visible_to(user, now)
         .filter(model=model)
         .select_related("model", "model__team", "benchmark", "run")
     )
+    if not include_demo:
+        scores = scores.filter(is_demo=False)
     cells = choose_scores(scores)
     return sorted(
         cells.values(),
@@ -871,8 +892,11 @@ def parse_model_slugs(values: list[str]) -> list[str]:
     return list(dict.fromkeys(slugs))
 
 
-def compare_models(*, slugs: list[str], user, now=None) -> Comparison:
-    """2 to 4 visible models side by side on the benchmarks they share any score on."""
+def compare_models(*, slugs: list[str], user, now=None, include_demo: bool = False) -> Comparison:
+    """2 to 4 visible models side by side on the benchmarks they share any score on.
+
+    Synthetic demo scores take part only when asked for (and are then marked DEMO).
+    """
     found = {
         m.slug: m
         for m in models_visible(user=user, now=now)
@@ -892,6 +916,8 @@ def compare_models(*, slugs: list[str], user, now=None) -> Comparison:
         .filter(model__in=models)
         .select_related("model", "model__team", "benchmark", "run")
     )
+    if not include_demo:
+        scores = scores.filter(is_demo=False)
     cells = choose_scores(scores)
     benchmarks = sorted(
         {c.score.benchmark_id: c.score.benchmark for c in cells.values()}.values(),

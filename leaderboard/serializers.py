@@ -296,6 +296,9 @@ class LeaderboardRowSerializer(serializers.Serializer):
 
 class LeaderboardSerializer(serializers.Serializer):
     phase = serializers.CharField(help_text="Phase slug.")
+    is_demo = serializers.BooleanField(
+        help_text="True for the synthetic demonstration phase: none of it is real."
+    )
     filters = serializers.JSONField(help_text="The filters applied.")
     benchmarks = serializers.ListField(
         child=serializers.CharField(), help_text="Benchmark codes, in column order."
@@ -323,6 +326,23 @@ class AssessmentChangeSerializer(serializers.Serializer):
     reasons_ko = serializers.CharField(required=False, allow_blank=True)
     reasons_en = serializers.CharField(required=False, allow_blank=True)
     private_feedback = serializers.CharField(required=False, allow_blank=True)
+    correction_reason_ko = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Once the phase is published: the reason for the correction, in Korean.",
+    )
+    correction_reason_en = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Once the phase is published: the reason for the correction, in English.",
+    )
+
+
+class CorrectionReasonSerializer(serializers.Serializer):
+    """The reason for changing a public result (needed once the phase is published)."""
+
+    correction_reason_ko = serializers.CharField(required=False, allow_blank=True)
+    correction_reason_en = serializers.CharField(required=False, allow_blank=True)
 
 
 class PublishSerializer(serializers.Serializer):

@@ -67,7 +67,7 @@ class ModelSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return list(selectors.models_visible(user=PUBLIC).order_by("slug"))
+        return list(selectors.models_visible(user=PUBLIC, include_demo=False).order_by("slug"))
 
 
 class BenchmarkSitemap(Sitemap):

@@ -1,37 +1,58 @@
-"""The public transparency page: published decisions and scores with their audit hashes."""
+"""The public transparency page: the published part of the audit record, as a chain of its own.
+
+The public sees the entries about published things only (decisions, publications, corrections,
+official results), hashed into a public chain with its own head hash and count, so that nothing
+of what is still hidden (scoring in a phase before its announcement) can be inferred from it.
+Evaluators also see the full chain's head and count, which `verify_audit_log` checks.
+"""
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
-from .audit import entry_payload, head_hash
-from .models import AuditEntry
+from .audit import PUBLIC_HASH_RULE, head_hash, public_chain
+from .models import AuditEntry, is_evaluator
 
 PAGE_LIMIT = 500
-
-
-def _entries():
-    return list(AuditEntry.objects.about_published().order_by("-seq")[:PAGE_LIMIT])
+ROLE_LABELS = {
+    "evaluator": _("Evaluator"),
+    "team": _("Team"),
+    "system": _("System (program data)"),
+    "user": _("Signed-in user"),
+}
 
 
 def index(request):
+    chain = public_chain()
+    listed = chain.entries[::-1][:PAGE_LIMIT]
     context = {
-        "entries": _entries(),
-        "head_hash": head_hash(),
-        "total": AuditEntry.objects.count(),
+        "entries": listed,
+        "milestones": [
+            item
+            for item in chain.entries[::-1]
+            if item.entry.action == "phase.publish" or item.entry.action.startswith("correction.")
+        ],
+        "head_hash": chain.head_hash,
+        "total": chain.count,
         "limit": PAGE_LIMIT,
+        "role_labels": ROLE_LABELS,
     }
+    if is_evaluator(request.user):
+        context["full_head_hash"] = head_hash()
+        context["full_total"] = AuditEntry.objects.count()
     return render(request, "transparency/index.html", context)
 
 
 def entries_json(request):
-    """The listed entries with everything their hash covers, so anyone can recompute it."""
+    """The public chain with everything each hash covers, so anyone can recompute it."""
+    chain = public_chain()
     data = {
-        "head_hash": head_hash(),
-        "hash_rule": "sha256(prev_hash + canonical_json(entry)); canonical JSON: sorted keys, "
-        "no whitespace, UTF-8, Decimal and datetime as strings",
+        "head_hash": chain.head_hash,
+        "count": chain.count,
+        "hash_rule": PUBLIC_HASH_RULE,
         "entries": [
-            entry_payload(e) | {"prev_hash": e.prev_hash, "entry_hash": e.entry_hash}
-            for e in _entries()
+            item.payload() | {"prev_hash": item.prev_hash, "public_hash": item.public_hash}
+            for item in chain.entries
         ],
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

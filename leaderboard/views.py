@@ -85,9 +85,22 @@ def chart_labels() -> dict[str, str]:
 
 
 def chart_label(benchmark) -> str:
-    """A benchmark name short enough for a chart axis (demo markers stay on the page)."""
+    """A benchmark name short enough for a chart axis; a synthetic one keeps its DEMO mark."""
     name = re.sub(r"^\[DEMO\]\s*|\s*[(（](synthetic|합성|合成)[)）]$", "", benchmark.name)
-    return name if len(name) <= 22 else name[:21] + "…"
+    limit = 22
+    if benchmark.is_demo:
+        name, limit = f"{_('DEMO')} · {name}", limit + 7
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def demo_name(name: str, is_demo: bool) -> str:
+    """A label of synthetic data says so."""
+    return f"{name} ({_('DEMO')})" if is_demo else name
+
+
+def include_demo(request) -> bool:
+    """?include_demo=1: the synthetic demo data is shown beside the real record, marked DEMO."""
+    return request.GET.get("include_demo") == "1"
 
 
 def language_label(code: str) -> str:
@@ -103,17 +116,17 @@ def _headline_chart(request, reference_slug):
     baselines = selectors.baseline_choices(user=request.user)
     reference = next((b for b in baselines if b.slug == reference_slug), None)
     if reference is None:
-        return None, baselines, None, False
-    demo = _("DEMO")
+        return None, baselines, None
     rows = [
         charts.RelativePerformanceRow(
             model_name=p.model.name,
             team_key=_team_key(p.model),
-            language_label=language_label(p.language) + (f" ({demo})" if p.is_demo else ""),
+            language_label=language_label(p.language),
             value=p.value,
             reference_value=p.reference_value,
         )
         for p in pairs
+        if not p.is_demo
     ]
     chart = charts.relative_performance_chart(
         rows,
@@ -121,19 +134,17 @@ def _headline_chart(request, reference_slug):
         labels=chart_labels(),
         team_order=selectors.all_team_slugs(),
     )
-    return chart, baselines, reference, any(p.is_demo for p in pairs)
+    return chart, baselines, reference
 
 
 def home(request):
     def render_page():
-        phases = selectors.phase_list(include_demo=True)
-        real = [p for p in phases if not p.is_demo]
+        real = selectors.phase_list()  # the real program only: no synthetic demo data here
         first_published = next((p for p in reversed(real) if p.is_published()), None)
         ref = selectors.LeaderboardFilters.from_query(request.GET).ref
-        chart, baselines, reference, uses_demo = _headline_chart(request, ref)
+        chart, baselines, reference = _headline_chart(request, ref)
         context = {
             "phases": real,
-            "demo_phases": [p for p in phases if p.is_demo],
             "position": record.program_position(phases=real),
             "decided_phase": first_published,
             "decisions": selectors.decision_rows(phase=first_published, user=request.user)
@@ -143,7 +154,6 @@ def home(request):
             "baselines": baselines,
             "reference": reference,
             "ref": ref,
-            "headline_uses_demo": uses_demo,
         }
         return render_to_string("leaderboard/home.html", context, request=request)
 
@@ -155,6 +165,7 @@ def home(request):
 def _leaderboard_charts(board):
     labels = chart_labels()
     order = selectors.all_team_slugs()
+    demo = board.phase.is_demo
     percent_rows, interval_rows = [], []
     for row, benchmark, cell in board.cells():
         score = cell.score
@@ -162,7 +173,7 @@ def _leaderboard_charts(board):
         if reference and not row.is_baseline:
             percent_rows.append(
                 charts.PercentOfReferenceRow(
-                    model_name=row.model.name,
+                    model_name=demo_name(row.model.name, demo),
                     team_key=_team_key(row.model),
                     benchmark_label=chart_label(benchmark),
                     value=score.value,
@@ -176,7 +187,7 @@ def _leaderboard_charts(board):
             continue
         interval_rows.append(
             charts.IntervalRow(
-                model_name=row.model.name,
+                model_name=demo_name(row.model.name, demo),
                 team_key=_team_key(row.model),
                 benchmark_label=chart_label(benchmark),
                 value=score.value,
@@ -187,7 +198,7 @@ def _leaderboard_charts(board):
         )
     efficiency_rows = [
         charts.EfficiencyRow(
-            model_name=row.model.name,
+            model_name=demo_name(row.model.name, demo),
             team_key=_team_key(row.model),
             average_percent=row.average_percent,
             total_params_b=row.model.total_params_b,
@@ -237,6 +248,7 @@ def phase_detail(request, slug):
                 c for c in Benchmark.Language.choices if c[0] in selectors.LANGUAGES
             ],
             "group_choices": Benchmark.Group.choices,
+            "corrections": selectors.corrections_visible(phase=phase),
         }
         return render_to_string(
             "leaderboard/includes/_phase_content.html", context, request=request
@@ -342,14 +354,15 @@ def _sum_points(points_by_code):
 
 
 def model_detail(request, slug):
-    context = selectors.model_detail(slug=slug, user=request.user)
+    demo = include_demo(request)
+    context = selectors.model_detail(slug=slug, user=request.user, include_demo=demo)
     model = context["model"]
     context["independence"] = record.independence_records(models=[model], user=request.user).get(
         model.pk, []
     )
     labels = chart_labels()
     order = selectors.all_team_slugs()
-    cells = selectors.scores_chosen_for_model(model=model, user=request.user)
+    cells = selectors.scores_chosen_for_model(model=model, user=request.user, include_demo=demo)
     team_key = _team_key(model)
     context["interval_chart"] = charts.interval_chart(
         [
@@ -397,7 +410,12 @@ def model_detail(request, slug):
 
 
 def benchmark_list(request):
-    context = {"benchmarks": selectors.benchmark_list(user=request.user)}
+    demo = include_demo(request)
+    context = {
+        "benchmarks": selectors.benchmark_list(user=request.user, include_demo=demo),
+        "include_demo": demo,
+        "demo_phases": selectors.demo_phases(),
+    }
     return render(request, "leaderboard/benchmarks.html", context)
 
 
@@ -426,7 +444,7 @@ def benchmark_detail(request, code):
     context["interval_chart"] = charts.interval_chart(
         [
             charts.IntervalRow(
-                model_name=c.score.model.name,
+                model_name=demo_name(c.score.model.name, c.score.is_demo),
                 team_key=_team_key(c.score.model),
                 benchmark_label=chart_label(benchmark),
                 value=c.score.value,
@@ -444,7 +462,12 @@ def benchmark_detail(request, code):
 
 def compare(request):
     slugs = selectors.parse_model_slugs(request.GET.getlist("models"))
-    comparison = selectors.compare_models(slugs=slugs, user=request.user) if slugs else None
+    demo = include_demo(request)
+    comparison = (
+        selectors.compare_models(slugs=slugs, user=request.user, include_demo=demo)
+        if slugs
+        else None
+    )
     chart = None
     if comparison and not comparison.problem:
         chart = charts.comparison_chart(
@@ -473,6 +496,7 @@ def compare(request):
             .order_by("kind", "name")
         ),
         "max_compared": selectors.MAX_COMPARED,
+        "include_demo": demo,
     }
     status = 404 if comparison and comparison.problem == "unknown" else 200
     return render(request, "leaderboard/compare.html", context, status=status)

@@ -4,16 +4,18 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations.services import answer_key_import, run_submit
 from kai_site.csv_export import csv_write, safe_cell
-from leaderboard.models import Benchmark
+from leaderboard.models import Benchmark, PhaseParticipant
 from tests.evaluations.conftest import upload
 from tests.factories import BenchmarkFactory, ModelFactory, PhaseFactory, ScoreFactory
 
@@ -137,7 +139,13 @@ def dangerous_benchmark(db, tmp_path, settings):
 @pytest.fixture
 def dangerous_run(member_a, team_a, dangerous_benchmark):
     model = ModelFactory(slug="model-a", team=team_a, name="=cmd|' /C calc'!A0")
-    phase = PhaseFactory(slug="feedback-phase", announcement_at=None)
+    phase = PhaseFactory(
+        slug="feedback-phase",
+        announcement_at=None,
+        submission_opens=timezone.now() - timedelta(days=1),
+        submission_closes=timezone.now() + timedelta(days=1),
+    )
+    PhaseParticipant.objects.create(phase=phase, team=team_a)
     lines = "".join(json.dumps({"id": f"q{i}", "prediction": "A"}) + "\n" for i in range(60))
     with TestCase.captureOnCommitCallbacks(execute=True):
         run = run_submit(

@@ -9,7 +9,14 @@ from django.utils import timezone
 from evaluations.models import EvaluationRun
 from evaluations.services import run_submit
 from leaderboard import assessment_services as decide
-from leaderboard.models import Assessment, Reporter, Score, ScoringComponent
+from leaderboard.models import (
+    Assessment,
+    Phase,
+    PhaseParticipant,
+    Reporter,
+    Score,
+    ScoringComponent,
+)
 from tests.evaluations.conftest import (  # noqa: F401  (fixtures)
     _private_storage,
     benchmark,
@@ -135,10 +142,32 @@ def world(
             points={"expert": Decimal("20")},
         ),
     )
-    # A published phase in which team B's private feedback must still stay private.
+    # A published phase in which team B's private feedback must still stay private, and team
+    # A's run (submitted inside the window, before the announcement) stays private until an
+    # evaluator marks it official.
     published = PhaseFactory(
-        slug="published-phase", announcement_at=timezone.now() - timedelta(days=2)
+        slug="published-phase",
+        announcement_at=timezone.now() + timedelta(days=2),
+        submission_opens=timezone.now() - timedelta(days=5),
+        submission_closes=timezone.now() + timedelta(days=1),
     )
+    for team in (team_a, team_b):
+        PhaseParticipant.objects.create(phase=published, team=team)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_published = run_submit(
+            user=member_a,
+            model=fx["model_a"],
+            phase=published,
+            benchmark=bench,
+            upload=upload(predictions(43)),
+        )
+    run_published.refresh_from_db()
+    assert run_published.status == EvaluationRun.Status.SUCCEEDED
+    Phase.objects.filter(pk=published.pk).update(
+        announcement_at=timezone.now() - timedelta(days=2),
+        submission_closes=timezone.now() - timedelta(days=3),
+    )
+    published.refresh_from_db()
     AssessmentFactory(
         team=team_b,
         phase=published,
@@ -153,6 +182,7 @@ def world(
         "benchmark": bench,
         "run_a": runs[0],
         "run_b": runs[1],
+        "run_published": run_published,
         "model_a": fx["model_a"],
         "model_b": fx["model_b"],
         "team_a": team_a,

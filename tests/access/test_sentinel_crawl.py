@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leaderboard import assessment_services as decide
+from leaderboard.corrections import CorrectionReason
 from leaderboard.models import Assessment
 
 from .conftest import IMPOSSIBLE_STRINGS, SENTINEL_FEEDBACK, SENTINEL_LOG, SENTINELS
@@ -123,3 +124,41 @@ def test_results_appear_at_the_announcement_time_and_nothing_private_does(world)
         assert PUBLIC_REASON in transparency  # the published decision is on the audit record
         pages = crawl(anonymous, ["/sitemap.xml", "/", phase_url, "/transparency/"])
         assert not leaks(pages | {"after": after.encode()}, private)
+
+
+def test_a_team_run_in_a_published_phase_is_public_only_once_an_evaluator_marks_it_official(
+    world,
+):
+    """The run's id (in its score's setup, the exports, the API and the record) is the sentinel."""
+    run, published = world["run_published"], world["published"].slug
+    starts = [
+        "/sitemap.xml",
+        "/",
+        "/transparency/",
+        reverse("transparency:entries_json"),
+        f"/phases/{published}/",
+        f"/phases/{published}/export.csv",
+        f"/phases/{published}/export.json",
+        "/models/model-a/",
+        "/compare/?models=model-a,model-b",
+        f"/benchmarks/{world['benchmark'].code}/",
+        "/api/v1/scores/?page_size=500",
+        "/api/v1/models/model-a/",
+        f"/api/v1/phases/{published}/leaderboard/",
+    ]
+    before = crawl(Client(), starts)
+    assert not leaks(before, (str(run.pk),))
+    decide.run_set_official(
+        user=world["evaluator"],
+        run=run,
+        correction=CorrectionReason("공식 결과 지정", "Marked as the official result"),
+    )
+    after = crawl(Client(), starts)
+    found = leaks(after, (str(run.pk),))
+    for url in (
+        "/models/model-a/",
+        f"/phases/{published}/export.csv",
+        "/api/v1/scores/?page_size=500",
+        reverse("transparency:entries_json"),
+    ):
+        assert any(f.endswith(f" at {url}") for f in found), url

@@ -8,6 +8,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from leaderboard.models import PhaseParticipant
 from tests.evaluations.conftest import (  # noqa: F401  (fixtures re-exported for these tests)
     _private_storage,
     benchmark,
@@ -57,6 +58,13 @@ def world(db, team_a, team_b, model_a, model_b):  # noqa: F811
     published = PhaseFactory(slug="published", order=10)
     hidden = PhaseFactory(
         slug="hidden", order=11, announcement_at=timezone.now() + timedelta(days=30)
+    )
+    PhaseParticipant.objects.bulk_create(
+        [
+            PhaseParticipant(phase=published, team=team_a),
+            PhaseParticipant(phase=published, team=team_b),
+            PhaseParticipant(phase=hidden, team=team_a),
+        ]
     )
     kmmlu = BenchmarkFactory(code="kmmlu", name="KMMLU", language="ko", group="nia")
     mmlu = BenchmarkFactory(code="mmlu", name="MMLU", language="en", group="global_common")

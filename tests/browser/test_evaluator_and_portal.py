@@ -18,6 +18,7 @@ def scene(live_server, settings, tmp_path):
     from django.utils import timezone
 
     from evaluations.services import answer_key_import
+    from leaderboard.models import PhaseParticipant
     from leaderboard.services import evaluator_group_ensure
     from tests.access.conftest import add_scheme
     from tests.evaluations.conftest import key_lines, predictions
@@ -39,10 +40,16 @@ def scene(live_server, settings, tmp_path):
     key.write_text("\n".join(key_lines()) + "\n", encoding="utf-8")
     answer_key_import(benchmark=bench, path=key)
     phase = PhaseFactory(
-        slug="final", name_en="Final round", name_ko="최종 평가", announcement_at=None
+        slug="final",
+        name_en="Final round",
+        name_ko="최종 평가",
+        announcement_at=None,
+        submission_opens=timezone.now() - timedelta(days=1),
+        submission_closes=timezone.now() + timedelta(days=7),
     )
     add_scheme(phase)
     team = TeamFactory(slug="haneul", name_en="Haneul AI", name_ko="하늘 AI")
+    PhaseParticipant.objects.create(phase=phase, team=team)
     ModelFactory(slug="haneul-32b", name="Haneul 32B", team=team)
     baseline = BaselineFactory(
         slug="global-70b", name="Global 70B", release_date=timezone.localdate() - timedelta(days=40)

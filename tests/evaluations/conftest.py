@@ -1,11 +1,14 @@
 import json
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from evaluations.services import answer_key_import
+from leaderboard.models import PhaseParticipant
 from tests.factories import BenchmarkFactory, ModelFactory, PhaseFactory
 
 ITEMS = 100
@@ -50,8 +53,17 @@ def benchmark(db, tmp_path):
 
 
 @pytest.fixture
-def phase(db):
-    return PhaseFactory(slug="final-test", announcement_at=None)
+def phase(db, team_a, team_b):
+    """A phase teams A and B take part in, its submission window open, not announced."""
+    phase = PhaseFactory(
+        slug="final-test",
+        announcement_at=None,
+        submission_opens=timezone.now() - timedelta(days=1),
+        submission_closes=timezone.now() + timedelta(days=30),
+    )
+    for team in (team_a, team_b):
+        PhaseParticipant.objects.create(phase=phase, team=team)
+    return phase
 
 
 @pytest.fixture

@@ -46,7 +46,8 @@ def test_demo_scores_are_marked_demo_on_the_pages_that_show_them(client, program
         reverse("leaderboard:benchmark", args=["demo-ko-mc"]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "[DEMO]" in html and "DEMO: synthetic" in html
-    html = client.get(
-        reverse("leaderboard:model", args=["solar-open-100b"]), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
-    assert html.count("pill-demo") == 5
+    url = reverse("leaderboard:model", args=["solar-open-100b"])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "pill-demo" not in html and "5 synthetic demo scores, left out here" in html
+    html = client.get(url + "?include_demo=1", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.count('<span class="pill pill-demo">DEMO</span>') == 6  # 5 scores and the note

@@ -4,13 +4,23 @@ from django.contrib import admin
 from django.urls import reverse
 
 from evaluations.models import AnswerKey, EvaluationRun
-from leaderboard.models import AuditEntry
+from leaderboard.models import Assessment, AuditEntry, Correction
 
 pytestmark = pytest.mark.django_db
 
 # Answer keys and runs come in only through their validating commands and pages; django-axes'
-# records are written by the sign-in machinery alone; audit entries only by the services.
-NO_ADMIN_ADD = {AnswerKey, EvaluationRun, AccessAttempt, AccessFailureLog, AccessLog, AuditEntry}
+# records are written by the sign-in machinery alone; audit entries, assessments and
+# corrections only by the services.
+NO_ADMIN_ADD = {
+    AnswerKey,
+    EvaluationRun,
+    AccessAttempt,
+    AccessFailureLog,
+    AccessLog,
+    AuditEntry,
+    Assessment,
+    Correction,
+}
 
 
 @pytest.fixture
