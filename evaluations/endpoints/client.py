@@ -1,0 +1,584 @@
+"""Ask an OpenAI-compatible endpoint many chat completions at once, within its shared limits.
+
+``EndpointClient.run_batch(items)`` sends each item's prompt to ``POST {base_url}/chat/completions``
+with as many requests in flight as the ``EndpointLimiter`` grants (across all workers), retries
+what can succeed later, and reports one ``ItemOutcome`` per finished item (as it finishes,
+through ``on_outcome``, and in the ``BatchResult``). Items it did not finish have no outcome, so
+a resumed batch asks exactly those again.
+
+Why ``httpx`` directly rather than the ``openai`` package's ``AsyncOpenAI``: the retry rules here
+(one policy with full jitter, ``Retry-After`` shared with every worker through the limiter, a
+batch that pauses) would have to switch off and wrap the SDK's own retries; we need the raw
+status, headers and body to tell a truncated body from an invalid one and a wrong model from a
+wrong URL; the SDK's exceptions keep the ``httpx.Request`` (with its ``Authorization`` header)
+and would need wrapping anyway; and the wire format used (one non-streamed chat completion and
+the model list) is small and stable. ``httpx`` is what the SDK uses underneath, so the
+connection behaviour is the same, and ``GuardedTransport`` plugs the address check in.
+
+Rules, per attempt (``retry.ErrorKind``):
+
+* 429, 5xx, 408/409/425, timeouts, connection errors, truncated or invalid bodies: retried up to
+  ``RetryPolicy.max_attempts`` with full-jitter backoff; a ``Retry-After`` (429/503) is obeyed
+  and also held by the limiter, so every worker of the endpoint waits.
+* 400/413/422: the item fails at once (its request is wrong, e.g. too long for the context).
+* 401, 403, 404, another 4xx, a redirect, a served-model name the endpoint does not know, an
+  address the URL may not resolve to: the batch stops at once (``Stop(kind="fatal")``).
+* ``RetryPolicy.pause_after`` items failing in a row: the batch stops (``Stop(kind="paused")``).
+
+The API key lives in an ``ApiKey`` and is revealed only to build the ``Authorization`` header;
+every text kept from a response (answers, error excerpts) has the key replaced by
+``[redacted]``, and no exception leaves with an ``httpx.Request`` attached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import random
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import httpx
+import orjson
+
+from .limits import EndpointLimiter
+from .retry import BATCH_FATAL, RETRYABLE, ErrorKind, RetryPolicy, kind_of_status, parse_retry_after
+from .safety import GuardedTransport, check_base_url, refusal_of
+from .secrets import ApiKey, redact
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "kai-leaderboard-evaluator/1"
+MAX_BODY_BYTES = 8 * 1024 * 1024
+ERROR_EXCERPT = 300
+
+
+@dataclass(frozen=True)
+class EndpointConfig:
+    """Where and as whom to ask. ``timeout``: seconds for one whole attempt.
+
+    ``allow_private``: the setting ``ENDPOINT_ALLOW_PRIVATE`` (loopback/private addresses).
+    """
+
+    base_url: str
+    served_model: str
+    api_key: ApiKey | None = None
+    timeout: float = 60.0
+    allow_private: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "base_url", check_base_url(self.base_url))
+        if not self.served_model.strip():
+            raise ValueError("served_model is required")
+        if self.timeout <= 0:
+            raise ValueError("timeout must be positive")
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """What goes into every request besides the messages (None: the field is not sent).
+
+    ``max_tokens``: completion tokens at most. ``reasoning``: on/off for models that can think
+    before answering; sent as the pass-through field
+    ``"chat_template_kwargs": {"enable_thinking": <bool>}``, which vLLM, SGLang and llama.cpp's
+    server hand to the model's chat template (Qwen3, EXAONE 4.0, DeepSeek V3.1 …). Servers that
+    use another switch get it through ``extra_body`` (e.g. ``{"reasoning_effort": "low"}`` for
+    OpenAI's API), which is merged last and wins. ``system_prompt``: sent first as a
+    ``system`` message.
+    """
+
+    temperature: float | None = 0.0
+    max_tokens: int | None = 512
+    system_prompt: str | None = None
+    seed: int | None = None
+    reasoning: bool | None = None
+    top_p: float | None = None
+    extra_body: Mapping[str, Any] = field(default_factory=dict)
+
+    def request_body(self, model: str, messages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """The JSON body of one chat-completion request."""
+        all_messages = list(messages)
+        if self.system_prompt:
+            all_messages.insert(0, {"role": "system", "content": self.system_prompt})
+        body: dict[str, Any] = {"model": model, "messages": all_messages, "stream": False}
+        for name in ("temperature", "max_tokens", "seed", "top_p"):
+            value = getattr(self, name)
+            if value is not None:
+                body[name] = value
+        if self.reasoning is not None:
+            body["chat_template_kwargs"] = {"enable_thinking": self.reasoning}
+        body.update(self.extra_body)
+        return body
+
+
+@dataclass(frozen=True)
+class ChatItem:
+    """One question: ``prompt`` (sent as one user message) or full ``messages``."""
+
+    id: str
+    prompt: str | None = None
+    messages: tuple[Mapping[str, Any], ...] | None = None
+
+    def chat_messages(self) -> list[Mapping[str, Any]]:
+        if self.messages is not None:
+            return list(self.messages)
+        return [{"role": "user", "content": self.prompt or ""}]
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """What one item ended with. ``latency_ms``: the last attempt, request sent to body read.
+
+    ``error_kind``/``error`` are None when the item was answered; ``retried``: the kinds of the
+    attempts that failed before the last one (their count is ``attempts - 1``).
+    """
+
+    item_id: str
+    text: str | None
+    finish_reason: str | None
+    tokens_in: int | None
+    tokens_out: int | None
+    latency_ms: float | None
+    attempts: int
+    error_kind: ErrorKind | None = None
+    error: str | None = None
+    retried: tuple[ErrorKind, ...] = ()
+    served_model: str | None = None
+    reasoning_text: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_kind is None
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Why a batch stopped early: ``fatal`` (fix the endpoint) or ``paused`` (resume later)."""
+
+    kind: Literal["fatal", "paused"]
+    error_kind: ErrorKind
+    message: str
+    item_id: str | None = None
+
+
+@dataclass
+class BatchResult:
+    """Every finished item (in completion order), the stop if any, and what was left undone."""
+
+    outcomes: list[ItemOutcome]
+    stopped: Stop | None
+    not_done: list[str]
+    attempt_errors: Counter = field(default_factory=Counter)  # ErrorKind → failed attempts
+    elapsed: float = 0.0  # seconds
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One request's result before the retry rules look at it."""
+
+    kind: ErrorKind | None
+    message: str = ""
+    retry_after: float | None = None
+    data: Mapping[str, Any] | None = None
+    latency_ms: float | None = None
+
+
+class _BatchStop(Exception):
+    def __init__(self, stop: Stop):
+        self.stop = stop
+
+
+OnOutcome = Callable[[ItemOutcome], Awaitable[None] | None]
+
+
+class EndpointClient:
+    """``async with EndpointClient(endpoint, limiter=..., settings=...) as client:``.
+
+    ``transport``: replaces the guarded transport (tests only; the address check goes with it).
+    ``rng``: the jitter's random source (tests pass a seeded one).
+    """
+
+    def __init__(
+        self,
+        endpoint: EndpointConfig,
+        *,
+        limiter: EndpointLimiter,
+        settings: GenerationSettings | None = None,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        rng: random.Random | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ):
+        self.endpoint = endpoint
+        self.limiter = limiter
+        self.settings = settings or GenerationSettings()
+        self.retry = retry or RetryPolicy()
+        self._rng = rng or random.Random()
+        self._sleep = sleep
+        slots = limiter.spec.max_in_flight
+        self._transport = transport or GuardedTransport(
+            allow_private=endpoint.allow_private,
+            limits=httpx.Limits(max_connections=slots, max_keepalive_connections=slots),
+        )
+        self._http: httpx.AsyncClient | None = None
+
+    def __repr__(self) -> str:
+        return f"EndpointClient({self.endpoint.base_url!r}, model={self.endpoint.served_model!r})"
+
+    async def __aenter__(self) -> EndpointClient:
+        self._http = httpx.AsyncClient(
+            transport=self._transport,
+            timeout=httpx.Timeout(self.endpoint.timeout, connect=min(10.0, self.endpoint.timeout)),
+            follow_redirects=False,
+            trust_env=False,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        )
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    def _headers(self) -> dict[str, str]:
+        key = self.endpoint.api_key
+        return {"Authorization": f"Bearer {key.reveal()}"} if key else {}
+
+    def _clean(self, text: str | None) -> str | None:
+        return redact(text, self.endpoint.api_key) if text is not None else None
+
+    async def _request(self, method: str, path: str, body: dict | None) -> _Attempt:
+        """One request within a permit; never raises for what the endpoint does."""
+        assert self._http is not None, "use `async with EndpointClient(...)`"
+        url = f"{self.endpoint.base_url}/{path}"
+        content = orjson.dumps(body) if body is not None else None
+        headers = self._headers()
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        async with self.limiter.slot():
+            return await self._send(method, url, content, headers)
+
+    async def _send(self, method, url, content, headers) -> _Attempt:
+        started = time.perf_counter()
+        kind = None
+        message = ""
+        response = None
+        body = b""
+        read_started = False
+        try:
+            async with asyncio.timeout(self.endpoint.timeout):
+                request = self._http.build_request(method, url, content=content, headers=headers)
+                response = await self._http.send(request, stream=True)
+                try:
+                    read_started = True
+                    chunks = []
+                    size = 0
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > MAX_BODY_BYTES:
+                            kind, message = ErrorKind.INVALID_BODY, "response body over 8 MB"
+                            break
+                        chunks.append(chunk)
+                    body = b"".join(chunks)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            kind, message = ErrorKind.TIMEOUT, f"no complete answer in {self.endpoint.timeout:g} s"
+        except httpx.TimeoutException:
+            kind, message = ErrorKind.TIMEOUT, f"no complete answer in {self.endpoint.timeout:g} s"
+        except httpx.ConnectError as error:
+            refusal = refusal_of(error)
+            if refusal is not None:
+                kind, message = ErrorKind.REFUSED_ADDRESS, refusal.message
+            else:
+                kind, message = ErrorKind.CONNECTION, f"cannot connect: {_first_line(error)}"
+        except (httpx.RemoteProtocolError, httpx.ReadError) as error:
+            kind = ErrorKind.TRUNCATED if read_started else ErrorKind.CONNECTION
+            message = f"connection closed early: {_first_line(error)}"
+        except httpx.TransportError as error:
+            kind, message = ErrorKind.CONNECTION, f"connection failed: {_first_line(error)}"
+        except httpx.DecodingError as error:
+            kind, message = ErrorKind.INVALID_BODY, f"body not decodable: {_first_line(error)}"
+        latency = _ms_since(started)
+        if kind is not None:
+            return _Attempt(kind, self._clean(message), latency_ms=latency)
+        # response is set when no transport error occurred
+        status = response.status_code
+        if kind_of_status(status) is not None:
+            return self._error_response(response, body, latency)
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return _Attempt(
+                ErrorKind.INVALID_BODY,
+                self._clean(f"not JSON: {_excerpt(body)}"),
+                latency_ms=latency,
+            )
+        if not isinstance(data, dict):
+            return _Attempt(
+                ErrorKind.INVALID_BODY, "JSON body is not an object", latency_ms=latency
+            )
+        return _Attempt(None, data=data, latency_ms=latency)
+
+    def _error_response(self, response: httpx.Response, body: bytes, latency: float) -> _Attempt:
+        status = response.status_code
+        kind = kind_of_status(status)
+        detail, code = _error_detail(body)
+        if _is_model_error(status, detail, code):
+            kind = ErrorKind.WRONG_MODEL
+            message = (
+                f"the endpoint does not serve the model {self.endpoint.served_model!r} "
+                f"(HTTP {status}: {detail})"
+            )
+        elif 300 <= status < 400:
+            location = response.headers.get("location", "")
+            message = f"HTTP {status}: the endpoint redirects to {location[:200]!r}; enter that URL"
+        else:
+            message = f"HTTP {status}: {detail}" if detail else f"HTTP {status}"
+        retry_after = None
+        if status in (429, 503):
+            retry_after = parse_retry_after(response.headers)
+        return _Attempt(kind, self._clean(message), retry_after=retry_after, latency_ms=latency)
+
+    async def models(self) -> list[str] | None:
+        """The model names ``GET /models`` lists, or None when the endpoint has no list.
+
+        Raises ``EndpointFatal`` for 401/403/refused addresses.
+        """
+        attempt = await self._request("GET", "models", None)
+        if attempt.kind in (ErrorKind.UNAUTHORIZED, ErrorKind.FORBIDDEN, ErrorKind.REFUSED_ADDRESS):
+            raise EndpointFatal(Stop("fatal", attempt.kind, attempt.message or ""))
+        if attempt.kind is not None or attempt.data is None:
+            return None
+        entries = attempt.data.get("data")
+        if not isinstance(entries, list):
+            return None
+        return [str(entry.get("id")) for entry in entries if isinstance(entry, dict)]
+
+    async def check(self) -> None:
+        """Before a batch: the key is accepted and the served model is listed (if listed).
+
+        Raises ``EndpointFatal`` with the reason.
+        """
+        names = await self.models()
+        if names is not None and self.endpoint.served_model not in names:
+            shown = ", ".join(repr(name) for name in names[:10]) or "none"
+            raise EndpointFatal(
+                Stop(
+                    "fatal",
+                    ErrorKind.WRONG_MODEL,
+                    f"the endpoint does not serve the model {self.endpoint.served_model!r}; "
+                    f"it lists {shown}",
+                )
+            )
+
+    async def complete(self, item: ChatItem, *, counter: Counter | None = None) -> ItemOutcome:
+        """Ask one item until it is answered, fails, or the batch must stop.
+
+        Raises ``EndpointFatal`` for a batch-fatal error. ``counter`` gets each failed attempt's
+        kind.
+        """
+        body = self.settings.request_body(self.endpoint.served_model, item.chat_messages())
+        retried: list[ErrorKind] = []
+        for attempt_number in range(1, self.retry.max_attempts + 1):
+            attempt = await self._request("POST", "chat/completions", body)
+            if attempt.kind is None:
+                outcome = self._answer(item, attempt, attempt_number, retried)
+                if outcome.error_kind is None:
+                    return outcome
+                attempt = _Attempt(
+                    outcome.error_kind, outcome.error or "", latency_ms=attempt.latency_ms
+                )
+            if counter is not None:
+                counter[attempt.kind] += 1
+            logger.info(
+                "endpoint %s item %s attempt %d failed: %s",
+                self.endpoint.base_url,
+                item.id,
+                attempt_number,
+                attempt.kind,
+            )
+            if attempt.kind in BATCH_FATAL:
+                raise EndpointFatal(Stop("fatal", attempt.kind, attempt.message, item.id))
+            final = attempt.kind not in RETRYABLE or attempt_number == self.retry.max_attempts
+            if final:
+                return ItemOutcome(
+                    item_id=item.id,
+                    text=None,
+                    finish_reason=None,
+                    tokens_in=None,
+                    tokens_out=None,
+                    latency_ms=attempt.latency_ms,
+                    attempts=attempt_number,
+                    error_kind=attempt.kind,
+                    error=attempt.message,
+                    retried=tuple(retried),
+                )
+            retried.append(attempt.kind)
+            if attempt.retry_after is not None:
+                await self.limiter.hold(min(attempt.retry_after, self.retry.max_retry_after))
+            await self._sleep(self.retry.delay(attempt_number - 1, attempt.retry_after, self._rng))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _answer(self, item, attempt: _Attempt, attempts: int, retried) -> ItemOutcome:
+        data = attempt.data or {}
+        try:
+            choice = data["choices"][0]
+            message = choice["message"]
+            text = _message_text(message.get("content"))
+            reasoning = message.get("reasoning_content") or message.get("reasoning")
+            finish_reason = choice.get("finish_reason")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return ItemOutcome(
+                item.id, None, None, None, None, attempt.latency_ms, attempts,
+                ErrorKind.INVALID_BODY, "not a chat completion (no choices[0].message)",
+                tuple(retried),
+            )  # fmt: skip
+        usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        served = data.get("model")
+        return ItemOutcome(
+            item_id=item.id,
+            text=self._clean(text),
+            finish_reason=str(finish_reason) if finish_reason is not None else None,
+            tokens_in=_count(usage.get("prompt_tokens")),
+            tokens_out=_count(usage.get("completion_tokens")),
+            latency_ms=attempt.latency_ms,
+            attempts=attempts,
+            retried=tuple(retried),
+            served_model=str(served) if served is not None else None,
+            reasoning_text=self._clean(reasoning) if isinstance(reasoning, str) else None,
+        )
+
+    async def run_batch(
+        self,
+        items: Iterable[ChatItem],
+        *,
+        on_outcome: OnOutcome | None = None,
+        check_model: bool = True,
+    ) -> BatchResult:
+        """Ask every item, ``max_in_flight`` at a time in this process; stop on fatal or pause.
+
+        ``on_outcome(outcome)`` (sync or async) is called once per finished item as soon as it
+        finishes, and is let finish even when the batch stops meanwhile.
+        """
+        started = time.perf_counter()
+        pending = list(items)
+        queue = iter(pending)
+        outcomes: list[ItemOutcome] = []
+        counter: Counter = Counter()
+        consecutive = 0
+        if check_model:
+            try:
+                await self.check()
+            except EndpointFatal as fatal:
+                return BatchResult([], fatal.stop, [i.id for i in pending], counter, 0.0)
+
+        async def record(outcome: ItemOutcome) -> None:
+            nonlocal consecutive
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                result = on_outcome(outcome)
+                if inspect.isawaitable(result):
+                    await asyncio.shield(result)
+            consecutive = 0 if outcome.ok else consecutive + 1
+            if consecutive >= self.retry.pause_after:
+                raise _BatchStop(
+                    Stop(
+                        "paused",
+                        outcome.error_kind,
+                        f"{consecutive} items in a row failed; the last: {outcome.error}",
+                        outcome.item_id,
+                    )
+                )
+
+        async def work() -> None:
+            for item in queue:
+                try:
+                    outcome = await self.complete(item, counter=counter)
+                except EndpointFatal as fatal:
+                    raise _BatchStop(fatal.stop) from None
+                await record(outcome)
+
+        stop: Stop | None = None
+        workers = max(1, min(self.limiter.spec.max_in_flight, len(pending)))
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(workers):
+                    group.create_task(work())
+        except* _BatchStop as stops:
+            stop = stops.exceptions[0].stop
+        done = {outcome.item_id for outcome in outcomes}
+        return BatchResult(
+            outcomes=outcomes,
+            stopped=stop,
+            not_done=[item.id for item in pending if item.id not in done],
+            attempt_errors=counter,
+            elapsed=time.perf_counter() - started,
+        )
+
+
+class EndpointFatal(Exception):
+    """The endpoint cannot answer until someone fixes it; ``stop`` says why."""
+
+    def __init__(self, stop: Stop):
+        self.stop = stop
+        super().__init__(f"{stop.error_kind}: {stop.message}")
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0] if text else type(error).__name__)[:200]
+
+
+def _excerpt(body: bytes) -> str:
+    return body[:ERROR_EXCERPT].decode("utf-8", "replace").replace("\n", " ")
+
+
+def _error_detail(body: bytes) -> tuple[str, str | None]:
+    """The message and code of an error body (OpenAI form ``{"error": {...}}`` or free text)."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return _excerpt(body), None
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, dict):
+        code = error.get("code")
+        return str(error.get("message") or "")[:ERROR_EXCERPT], str(code) if code else None
+    if isinstance(error, str):
+        return error[:ERROR_EXCERPT], None
+    if isinstance(data, dict) and isinstance(data.get("detail"), str):
+        return data["detail"][:ERROR_EXCERPT], None
+    return _excerpt(body), None
+
+
+def _is_model_error(status: int, detail: str, code: str | None) -> bool:
+    if status not in (400, 404, 422):
+        return False
+    if code in ("model_not_found", "invalid_model"):
+        return True
+    lowered = detail.lower()
+    return "model" in lowered and any(
+        phrase in lowered
+        for phrase in ("does not exist", "not found", "not exist", "unknown model")
+    )
+
+
+def _message_text(content: Any) -> str | None:
+    """A message's text: a string, or the text parts of a list of content parts."""
+    if content is None or isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    raise TypeError("content")
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and value >= 0 else None
