@@ -376,6 +376,7 @@ class EndpointLimiter:
         self._door: asyncio.Lock | None = None
         self._released: asyncio.Event | None = None
         self._renewer: asyncio.Task | None = None
+        self._background: set[asyncio.Task] = set()
 
     def __repr__(self) -> str:
         return f"EndpointLimiter({self.name!r}, {self.spec}, store={self.store!r})"
@@ -393,7 +394,7 @@ class EndpointLimiter:
             while True:
                 released.clear()
                 token = uuid.uuid4().hex
-                attempt = await self._shielded_try(token)
+                attempt = await self._try(token)
                 if attempt.granted:
                     permit = Permit(token=token, granted_at=attempt.now)
                     self._held[token] = permit
@@ -406,25 +407,30 @@ class EndpointLimiter:
                 else:
                     await asyncio.sleep(attempt.wait)
 
-    async def _shielded_try(self, token: str) -> Attempt:
-        """Ask the store; if cancelled while it answers, give back what it granted."""
-        task = asyncio.ensure_future(self.store.try_acquire(self.name, self.spec, token))
+    async def _try(self, token: str) -> Attempt:
+        """Ask the store (awaited directly: a task per ask would cost an event-loop turn)."""
         try:
-            return await asyncio.shield(task)
+            return await self.store.try_acquire(self.name, self.spec, token)
         except asyncio.CancelledError:
-
-            def give_back(done: asyncio.Future) -> None:
-                if not done.cancelled() and done.exception() is None and done.result().granted:
-                    asyncio.ensure_future(self.store.release(self.name, token))
-
-            task.add_done_callback(give_back)
+            # The store may have granted it just before the cancellation: give it back (a
+            # release of a token never granted changes nothing).
+            self._give_back_later(token)
             raise
+
+    def _give_back_later(self, token: str) -> None:
+        task = asyncio.ensure_future(self.store.release(self.name, token))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def release(self, permit: Permit) -> float:
         """Give the permit back; returns the store time of release (seconds)."""
         if self._held.pop(permit.token, None) is None:
             return permit.released_at or 0.0
-        released_at = await asyncio.shield(self.store.release(self.name, permit.token))
+        try:
+            released_at = await self.store.release(self.name, permit.token)
+        except asyncio.CancelledError:
+            self._give_back_later(permit.token)
+            raise
         permit.released_at = released_at
         if self._released is not None:
             self._released.set()
@@ -486,6 +492,9 @@ class EndpointLimiter:
         for permit in list(self._held.values()):
             with contextlib.suppress(Exception):
                 await self.release(permit)
+        for task in list(self._background):
+            with contextlib.suppress(Exception):
+                await task
         if self._renewer is not None:
             self._renewer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

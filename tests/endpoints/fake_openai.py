@@ -12,7 +12,8 @@ the next requests of one prompt) or set for every request with ``always(fault)``
 ``Fault.rate_limited(retry_after)``, ``Fault.status(500)`` (any status, e.g. 401, 403, 404,
 400), ``Fault.slow(seconds)`` (answers after that long: a timeout for the client),
 ``Fault.truncated()`` (declares a longer body than it sends, then closes), ``Fault.invalid()``
-(200 with a body that is not JSON), ``Fault.not_completion()`` (JSON, but no choices). A request
+(200 with a body that is not JSON), ``Fault.not_completion()`` (JSON, but no choices). Every
+completion request is kept (``bodies``, ``authorizations``, ``calls``: arrival and prompt). A request
 for another model gets 404 ``model_not_found``; without ``Authorization: Bearer <api_key>``,
 401. It counts what a limit test needs: requests in flight now and the most ever (a request is
 in flight from its arrival until its response is sent or its client hung up), every arrival's
@@ -45,6 +46,7 @@ class Fault:
     retry_after: str | None = None
     seconds: float = 0.0
     body: bytes | None = None
+    headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def rate_limited(cls, retry_after: float | str | None = None) -> Fault:
@@ -52,9 +54,9 @@ class Fault:
         return cls("status", 429, retry_after=value)
 
     @classmethod
-    def status(cls, status: int, body: bytes | None = None, retry_after=None) -> Fault:
+    def status(cls, status: int, body: bytes | None = None, retry_after=None, headers=()) -> Fault:
         value = None if retry_after is None else str(retry_after)
-        return cls("status", status, body=body, retry_after=value)
+        return cls("status", status, body=body, retry_after=value, headers=tuple(headers))
 
     @classmethod
     def slow(cls, seconds: float) -> Fault:
@@ -107,6 +109,7 @@ class FakeOpenAI:
             self.requests = 0
             self.arrivals: list[float] = []
             self.bodies: list[dict] = []
+            self.calls: list[tuple[float, str]] = []  # (arrival, prompt) of each completion
             self.authorizations: list[str | None] = []
 
     def max_in_window(self, seconds: float) -> int:
@@ -150,6 +153,9 @@ class FakeOpenAI:
     def start(self) -> FakeOpenAI:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted sockets inherit this; without it Nagle + delayed ACK add 40 ms per request
+        # on a kept-alive connection (the response goes out as two writes).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
@@ -225,8 +231,9 @@ class FakeOpenAI:
         if path != "/v1/chat/completions" or method != "POST":
             await _json(send, 404, _error(f"No route {method} {path}", None))
             return
+        arrived = time.monotonic()
         with self._lock:
-            self.arrivals.append(time.monotonic())
+            self.arrivals.append(arrived)
         try:
             request = orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -236,6 +243,8 @@ class FakeOpenAI:
             self.bodies.append(request)
             self.authorizations.append(authorization)
         prompt = _last_user_text(request.get("messages") or [])
+        with self._lock:
+            self.calls.append((arrived, prompt))
         fault = self._fault_for(prompt)
         delay = self.latency + (fault.seconds if fault and fault.kind == "slow" else 0.0)
         if delay and not await _sleep_unless_gone(receive, delay):
@@ -246,6 +255,7 @@ class FakeOpenAI:
             return
         if fault is not None and fault.kind == "status":
             extra = [(b"retry-after", fault.retry_after.encode())] if fault.retry_after else []
+            extra += [(name.encode(), value.encode()) for name, value in fault.headers]
             payload = fault.body or orjson.dumps(_error(f"fault {fault.http_status}", None))
             await _raw(send, fault.http_status, payload, extra)
             return
