@@ -30,9 +30,11 @@ Special-Purpose Address Registries (RFC 6890), as encoded by Python's ``ipaddres
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import select
 import socket
+import ssl
 import typing
 from collections.abc import Awaitable, Callable, Iterable
 
@@ -332,6 +334,16 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
+@functools.cache
+def default_ssl_context() -> ssl.SSLContext:
+    """A verifying TLS context, built once per process (loading CAs takes about 30 ms).
+
+    CAs from ``SSL_CERT_FILE``/``SSL_CERT_DIR`` when set (an operator's own CA), else certifi's
+    bundle. Only the CA bundle comes from the environment; proxies never do.
+    """
+    return httpx.create_ssl_context(verify=True, trust_env=True)
+
+
 class _QuickStream(httpcore.AsyncNetworkStream):
     """An anyio stream whose ``is_readable`` check is cheap.
 
@@ -355,7 +367,7 @@ class _QuickStream(httpcore.AsyncNetworkStream):
         await self._inner.aclose()
 
     async def start_tls(self, ssl_context, server_hostname=None, timeout=None):
-        return await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        return _QuickStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str):
         if info == "is_readable" and self._socket is not None:
@@ -374,7 +386,8 @@ def _socket_readable(sock: socket.socket) -> bool:
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """``httpx.AsyncHTTPTransport`` whose connections go through ``GuardedNetworkBackend``.
 
-    No proxy, no environment (``trust_env=False``), HTTP/1.1. ``limits`` as httpx's.
+    No proxy, no environment (``trust_env=False``), HTTP/1.1. ``limits`` as httpx's;
+    ``ssl_context``: certificate verification (default: ``default_ssl_context()``).
     """
 
     def __init__(
@@ -383,10 +396,10 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         allow_private: bool,
         limits: httpx.Limits = DEFAULT_LIMITS,
         resolver: Resolver | None = None,
-        verify: bool = True,
+        ssl_context: ssl.SSLContext | None = None,
     ):
-        super().__init__(verify=verify, trust_env=False, limits=limits)
-        ssl_context = httpx.create_ssl_context(verify=verify, trust_env=False)
+        ssl_context = ssl_context or default_ssl_context()
+        super().__init__(verify=ssl_context, trust_env=False, limits=limits)
         # httpx has no public argument for the network backend; the pool it built is replaced
         # by an identical one that has ours (tests/endpoints/test_safety.py proves it is used).
         self._pool = httpcore.AsyncConnectionPool(

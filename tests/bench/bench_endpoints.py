@@ -25,10 +25,8 @@ saw more requests in flight than the limit.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -39,6 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.endpoints.fake_openai import API_KEY, FakeOpenAI  # noqa: E402
+from tests.endpoints.hammer import results_of, start_hammers  # noqa: E402
 
 LATENCY = 0.2
 LIMIT_ONE = 32
@@ -77,10 +76,8 @@ def run_processes(server: FakeOpenAI, *, processes: int, limit: int, redis_url: 
     """Start ``processes`` hammers sharing one limit; return (rps, answered, latencies)."""
     prefix = f"bench:endpoints:{uuid.uuid4().hex}:"
     start_at = time.time() + 3.0  # every process imported and connected by then
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    children = []
-    for index in range(processes):
-        config = {
+    configs = [
+        {
             "mode": "client",
             "redis_url": redis_url,
             "prefix": prefix,
@@ -92,22 +89,10 @@ def run_processes(server: FakeOpenAI, *, processes: int, limit: int, redis_url: 
             "tag": f"p{index}",
             "start_at": start_at,
         }
-        children.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "tests.endpoints.hammer", json.dumps(config)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=env,
-                cwd=ROOT,
-            )
-        )
-    results = []
+        for index in range(processes)
+    ]
     try:
-        for child in children:
-            out, err = child.communicate(timeout=300)
-            if child.returncode != 0:
-                raise RuntimeError(f"a worker process failed:\n{err.decode()[-2000:]}")
-            results.append(json.loads(out.decode().strip().splitlines()[-1]))
+        results = results_of(start_hammers(configs), timeout=300)
     finally:
         if redis_url:
             delete_keys(redis_url, prefix)

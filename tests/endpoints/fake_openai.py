@@ -86,12 +86,16 @@ class FakeOpenAI:
         model: str = "fake-model",
         api_key: str | None = API_KEY,
         latency: float = 0.0,
+        keep_alive: float = 30.0,
+        tls: tuple[str, str] | None = None,
     ):
         self.answers = dict(answers or {})
         self.default_answer = default_answer
         self.model = model
         self.api_key = api_key
         self.latency = latency
+        self.keep_alive = keep_alive  # seconds an idle connection stays open
+        self.tls = tls  # (certificate file, key file): serve https
         self._queued: deque[Fault] = deque()
         self._queued_by_prompt: dict[str, deque[Fault]] = {}
         self._always: Fault | None = None
@@ -148,7 +152,7 @@ class FakeOpenAI:
     # life -----------------------------------------------------------------------------------
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/v1"
 
     def start(self) -> FakeOpenAI:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -168,7 +172,9 @@ class FakeOpenAI:
             http="h11",
             loop="asyncio",
             backlog=4096,
-            timeout_keep_alive=30,
+            timeout_keep_alive=self.keep_alive,
+            ssl_certfile=self.tls[0] if self.tls else None,
+            ssl_keyfile=self.tls[1] if self.tls else None,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

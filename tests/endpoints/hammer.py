@@ -16,14 +16,44 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 from evaluations.endpoints.client import ChatItem, EndpointClient, EndpointConfig
 from evaluations.endpoints.limits import EndpointLimiter, LimitSpec, limit_store
 from evaluations.endpoints.retry import RetryPolicy
 from evaluations.endpoints.secrets import ApiKey
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_hammers(configs: list[dict]) -> list[subprocess.Popen]:
+    """One hammer process per config, started now (they wait for ``start_at`` themselves)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.endpoints.hammer", json.dumps(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=ROOT,
+        )
+        for config in configs
+    ]
+
+
+def results_of(processes: list[subprocess.Popen], timeout: float = 120) -> list[dict]:
+    """Each process's JSON result; fails with its stderr if one failed."""
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=timeout)
+        assert process.returncode == 0, err.decode()[-3000:]
+        results.append(json.loads(out.decode().strip().splitlines()[-1]))
+    return results
 
 
 async def _wait_for_start(config: dict) -> None:

@@ -1,14 +1,10 @@
 """Shared endpoint limits: in flight and per minute, in Redis (many processes) and locally."""
 
 import asyncio
-import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import redis
@@ -20,8 +16,7 @@ from evaluations.endpoints.limits import (
     RedisLimitStore,
 )
 from tests.endpoints.hammer import main as hammer_main
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.endpoints.hammer import results_of, start_hammers
 
 
 def max_overlap(intervals) -> int:
@@ -112,11 +107,11 @@ def test_the_rate_allows_the_burst_then_one_per_interval_and_never_more_per_peri
         return grants
 
     grants = run(make_store, scenario)
-    assert grants[2] - grants[0] < 0.05  # the burst goes at once
+    assert grants[2] - grants[0] < 0.2  # the burst goes at once (one by one: 0.25 s)
     assert max_in_window(grants, 1.0) <= 10
-    assert max_in_window(grants, 1.0) >= 9  # and the limit is used, not wasted
+    assert max_in_window(grants, 1.0) >= 8  # and the limit is used, not wasted
     # 13 after the burst, one per 0.125 s
-    assert 13 * 0.125 - 0.01 <= grants[-1] - grants[0] < 13 * 0.125 + 0.5
+    assert 13 * 0.125 - 0.01 <= grants[-1] - grants[0] < 13 * 0.125 + 1.5
 
 
 def test_a_hold_after_retry_after_makes_every_limiter_of_the_endpoint_wait(make_store, limit_name):
@@ -159,14 +154,14 @@ def test_a_permit_nobody_renews_expires_so_a_killed_worker_cannot_block_forever(
 
 
 def test_a_live_holder_renews_its_lease_so_it_is_not_taken_away(make_store, limit_name):
-    spec = LimitSpec(max_in_flight=1, lease_seconds=0.3)
+    spec = LimitSpec(max_in_flight=1, lease_seconds=0.6)
 
     async def scenario(store):
         holder = EndpointLimiter(store, limit_name, spec)
         other = EndpointLimiter(store, limit_name, spec)
         permit = await holder.acquire()
         with pytest.raises(TimeoutError):
-            await asyncio.wait_for(other.acquire(), 1.0)  # > 3 leases
+            await asyncio.wait_for(other.acquire(), 1.5)  # > 2 leases
         assert not permit.lost
         await holder.release(permit)
         second = await asyncio.wait_for(other.acquire(), 1.0)
@@ -261,29 +256,6 @@ def test_redis_keys_carry_the_prefix_a_hash_tag_and_expire(limits_redis_url, lim
 
 
 # Many processes -------------------------------------------------------------------------------
-
-
-def start_hammers(configs):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return [
-        subprocess.Popen(
-            [sys.executable, "-m", "tests.endpoints.hammer", json.dumps(config)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            cwd=ROOT,
-        )
-        for config in configs
-    ]
-
-
-def results_of(processes, timeout=120):
-    results = []
-    for process in processes:
-        out, err = process.communicate(timeout=timeout)
-        assert process.returncode == 0, err.decode()[-3000:]
-        results.append(json.loads(out.decode().strip().splitlines()[-1]))
-    return results
 
 
 def test_three_processes_never_pass_the_in_flight_limit_together(limits_redis_url, limits_prefix):

@@ -270,3 +270,68 @@ def test_proxies_from_the_environment_are_not_used(fake_openai, monkeypatch):
     monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
     response = asyncio.run(_get(f"{fake_openai.url}/models", allow_private=True))
     assert response.status_code == 200
+
+
+def self_signed_certificate(directory, host):
+    """A certificate for ``host`` (its own CA), written as PEM files; returns their paths."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_path), str(key_path)
+
+
+def test_over_https_the_certificate_is_checked_for_the_host_name_not_the_checked_address(
+    tmp_path,
+):
+    """The transport connects to the address it checked, yet TLS verifies the certificate
+    (and sends SNI) for the name in the URL: right name accepted, any other name refused."""
+    import ssl
+
+    from tests.endpoints.fake_openai import FakeOpenAI
+
+    cert, key = self_signed_certificate(tmp_path, "models.endpoint.test")
+    context = ssl.create_default_context(cafile=cert)
+
+    async def resolver(host, port):
+        return ["127.0.0.1"]
+
+    async def get(url):
+        transport = GuardedTransport(allow_private=True, resolver=resolver, ssl_context=context)
+        async with httpx.AsyncClient(transport=transport) as client:
+            return await client.get(url, headers={"Authorization": f"Bearer {API_KEY}"})
+
+    with FakeOpenAI(tls=(cert, key)) as server:
+        response = asyncio.run(get(f"https://models.endpoint.test:{server.port}/v1/models"))
+        assert response.status_code == 200
+        with pytest.raises(httpx.ConnectError) as refused:
+            asyncio.run(get(f"https://other.endpoint.test:{server.port}/v1/models"))
+        assert "certificate" in str(refused.value).lower()
+        assert server.requests == 1
