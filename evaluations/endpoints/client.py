@@ -40,143 +40,46 @@ import math
 import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import orjson
 
+from .chat import (
+    BatchResult,
+    ChatItem,
+    EndpointConfig,
+    GenerationSettings,
+    ItemOutcome,
+    Stop,
+    error_detail,
+    excerpt,
+    is_model_error,
+    parse_completion,
+)
 from .limits import EndpointLimiter
 from .retry import BATCH_FATAL, RETRYABLE, ErrorKind, RetryPolicy, kind_of_status, parse_retry_after
-from .safety import GuardedTransport, check_base_url, refusal_of
-from .secrets import ApiKey, redact
+from .safety import GuardedTransport, refusal_of
+from .secrets import redact
+
+__all__ = [
+    "BatchResult",
+    "ChatItem",
+    "EndpointClient",
+    "EndpointConfig",
+    "EndpointFatal",
+    "GenerationSettings",
+    "ItemOutcome",
+    "Stop",
+]
 
 logger = logging.getLogger(__name__)
 
 USER_AGENT = "kai-leaderboard-evaluator/1"
 MAX_BODY_BYTES = 8 * 1024 * 1024
 CONNECTIONS_PER_POOL = 16
-ERROR_EXCERPT = 300
-
-
-@dataclass(frozen=True)
-class EndpointConfig:
-    """Where and as whom to ask. ``timeout``: seconds for one whole attempt.
-
-    ``allow_private``: the setting ``ENDPOINT_ALLOW_PRIVATE`` (loopback/private addresses).
-    """
-
-    base_url: str
-    served_model: str
-    api_key: ApiKey | None = None
-    timeout: float = 60.0
-    allow_private: bool = False
-
-    def __post_init__(self):
-        object.__setattr__(self, "base_url", check_base_url(self.base_url))
-        if not self.served_model.strip():
-            raise ValueError("served_model is required")
-        if self.timeout <= 0:
-            raise ValueError("timeout must be positive")
-
-
-@dataclass(frozen=True)
-class GenerationSettings:
-    """What goes into every request besides the messages (None: the field is not sent).
-
-    ``max_tokens``: completion tokens at most. ``reasoning``: on/off for models that can think
-    before answering; sent as the pass-through field
-    ``"chat_template_kwargs": {"enable_thinking": <bool>}``, which vLLM, SGLang and llama.cpp's
-    server hand to the model's chat template (Qwen3, EXAONE 4.0, DeepSeek V3.1 …). Servers that
-    use another switch get it through ``extra_body`` (e.g. ``{"reasoning_effort": "low"}`` for
-    OpenAI's API), which is merged last and wins. ``system_prompt``: sent first as a
-    ``system`` message.
-    """
-
-    temperature: float | None = 0.0
-    max_tokens: int | None = 512
-    system_prompt: str | None = None
-    seed: int | None = None
-    reasoning: bool | None = None
-    top_p: float | None = None
-    extra_body: Mapping[str, Any] = field(default_factory=dict)
-
-    def request_body(self, model: str, messages: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-        """The JSON body of one chat-completion request."""
-        all_messages = list(messages)
-        if self.system_prompt:
-            all_messages.insert(0, {"role": "system", "content": self.system_prompt})
-        body: dict[str, Any] = {"model": model, "messages": all_messages, "stream": False}
-        for name in ("temperature", "max_tokens", "seed", "top_p"):
-            value = getattr(self, name)
-            if value is not None:
-                body[name] = value
-        if self.reasoning is not None:
-            body["chat_template_kwargs"] = {"enable_thinking": self.reasoning}
-        body.update(self.extra_body)
-        return body
-
-
-@dataclass(frozen=True)
-class ChatItem:
-    """One question: ``prompt`` (sent as one user message) or full ``messages``."""
-
-    id: str
-    prompt: str | None = None
-    messages: tuple[Mapping[str, Any], ...] | None = None
-
-    def chat_messages(self) -> list[Mapping[str, Any]]:
-        if self.messages is not None:
-            return list(self.messages)
-        return [{"role": "user", "content": self.prompt or ""}]
-
-
-@dataclass(frozen=True)
-class ItemOutcome:
-    """What one item ended with. ``latency_ms``: the last attempt, request sent to body read.
-
-    ``error_kind``/``error`` are None when the item was answered; ``retried``: the kinds of the
-    attempts that failed before the last one (their count is ``attempts - 1``).
-    """
-
-    item_id: str
-    text: str | None
-    finish_reason: str | None
-    tokens_in: int | None
-    tokens_out: int | None
-    latency_ms: float | None
-    attempts: int
-    error_kind: ErrorKind | None = None
-    error: str | None = None
-    retried: tuple[ErrorKind, ...] = ()
-    served_model: str | None = None
-    reasoning_text: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error_kind is None
-
-
-@dataclass(frozen=True)
-class Stop:
-    """Why a batch stopped early: ``fatal`` (fix the endpoint) or ``paused`` (resume later)."""
-
-    kind: Literal["fatal", "paused"]
-    error_kind: ErrorKind
-    message: str
-    item_id: str | None = None
-
-
-@dataclass
-class BatchResult:
-    """Every finished item (in completion order), the stop if any, and what was left undone."""
-
-    outcomes: list[ItemOutcome]
-    stopped: Stop | None
-    not_done: list[str]
-    attempt_errors: Counter = field(default_factory=Counter)  # ErrorKind → failed attempts
-    elapsed: float = 0.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -283,6 +186,7 @@ class EndpointClient:
             return await self._send(http, method, url, content, headers)
 
     async def _send(self, http, method, url, content, headers) -> _Attempt:
+        """Send and read the whole body (at most ``MAX_BODY_BYTES``), classifying failures."""
         started = time.perf_counter()
         kind = None
         message = ""
@@ -306,9 +210,7 @@ class EndpointClient:
                     body = b"".join(chunks)
                 finally:
                     await response.aclose()
-        except TimeoutError:
-            kind, message = ErrorKind.TIMEOUT, f"no complete answer in {self.endpoint.timeout:g} s"
-        except httpx.TimeoutException:
+        except (TimeoutError, httpx.TimeoutException):
             kind, message = ErrorKind.TIMEOUT, f"no complete answer in {self.endpoint.timeout:g} s"
         except httpx.ConnectError as error:
             refusal = refusal_of(error)
@@ -335,7 +237,7 @@ class EndpointClient:
         except orjson.JSONDecodeError:
             return _Attempt(
                 ErrorKind.INVALID_BODY,
-                self._clean(f"not JSON: {_excerpt(body)}"),
+                self._clean(f"not JSON: {excerpt(body)}"),
                 latency_ms=latency,
             )
         if not isinstance(data, dict):
@@ -347,8 +249,8 @@ class EndpointClient:
     def _error_response(self, response: httpx.Response, body: bytes, latency: float) -> _Attempt:
         status = response.status_code
         kind = kind_of_status(status)
-        detail, code = _error_detail(body)
-        if _is_model_error(status, detail, code):
+        detail, code = error_detail(body)
+        if is_model_error(status, detail, code):
             kind = ErrorKind.WRONG_MODEL
             message = (
                 f"the endpoint does not serve the model {self.endpoint.served_model!r} "
@@ -447,32 +349,24 @@ class EndpointClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _answer(self, item, attempt: _Attempt, attempts: int, retried) -> ItemOutcome:
-        data = attempt.data or {}
         try:
-            choice = data["choices"][0]
-            message = choice["message"]
-            text = _message_text(message.get("content"))
-            reasoning = message.get("reasoning_content") or message.get("reasoning")
-            finish_reason = choice.get("finish_reason")
-        except (KeyError, IndexError, TypeError, AttributeError):
+            answer = parse_completion(attempt.data or {})
+        except ValueError as error:
             return ItemOutcome(
                 item.id, None, None, None, None, attempt.latency_ms, attempts,
-                ErrorKind.INVALID_BODY, "not a chat completion (no choices[0].message)",
-                tuple(retried),
+                ErrorKind.INVALID_BODY, str(error), tuple(retried),
             )  # fmt: skip
-        usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-        served = data.get("model")
         return ItemOutcome(
             item_id=item.id,
-            text=self._clean(text),
-            finish_reason=str(finish_reason) if finish_reason is not None else None,
-            tokens_in=_count(usage.get("prompt_tokens")),
-            tokens_out=_count(usage.get("completion_tokens")),
+            text=self._clean(answer.text),
+            finish_reason=answer.finish_reason,
+            tokens_in=answer.tokens_in,
+            tokens_out=answer.tokens_out,
             latency_ms=attempt.latency_ms,
             attempts=attempts,
             retried=tuple(retried),
-            served_model=str(served) if served is not None else None,
-            reasoning_text=self._clean(reasoning) if isinstance(reasoning, str) else None,
+            served_model=answer.served_model,
+            reasoning_text=self._clean(answer.reasoning_text),
         )
 
     async def run_batch(
@@ -558,49 +452,3 @@ def _ms_since(started: float) -> float:
 def _first_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return (text[0] if text else type(error).__name__)[:200]
-
-
-def _excerpt(body: bytes) -> str:
-    return body[:ERROR_EXCERPT].decode("utf-8", "replace").replace("\n", " ")
-
-
-def _error_detail(body: bytes) -> tuple[str, str | None]:
-    """The message and code of an error body (OpenAI form ``{"error": {...}}`` or free text)."""
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return _excerpt(body), None
-    error = data.get("error") if isinstance(data, dict) else None
-    if isinstance(error, dict):
-        code = error.get("code")
-        return str(error.get("message") or "")[:ERROR_EXCERPT], str(code) if code else None
-    if isinstance(error, str):
-        return error[:ERROR_EXCERPT], None
-    if isinstance(data, dict) and isinstance(data.get("detail"), str):
-        return data["detail"][:ERROR_EXCERPT], None
-    return _excerpt(body), None
-
-
-def _is_model_error(status: int, detail: str, code: str | None) -> bool:
-    if status not in (400, 404, 422):
-        return False
-    if code in ("model_not_found", "invalid_model"):
-        return True
-    lowered = detail.lower()
-    return "model" in lowered and any(
-        phrase in lowered
-        for phrase in ("does not exist", "not found", "not exist", "unknown model")
-    )
-
-
-def _message_text(content: Any) -> str | None:
-    """A message's text: a string, or the text parts of a list of content parts."""
-    if content is None or isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
-    raise TypeError("content")
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and value >= 0 else None
