@@ -405,8 +405,8 @@ def score_change(
     """
     if not is_evaluator(user):
         raise NotAnEvaluator()
-    locked = (
-        Score.objects.select_for_update()
+    locked = (  # lock the score's row only: PostgreSQL cannot lock a nullable join's side
+        Score.objects.select_for_update(of=("self",))
         .select_related("model", "model__team", "benchmark", "phase")
         .get(pk=score.pk)
     )
