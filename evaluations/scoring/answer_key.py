@@ -33,13 +33,17 @@ import orjson
 import polars as pl
 
 from .errors import AnswerKeyError, quote_excerpt
+from .fields import METRICS, nfc
 from .line_reader import is_blank, iter_file_lines
 from .normalize import CHOICE_LETTERS, key_answer, key_choice
-from .predictions import METRICS, nfc
 
 __all__ = [
     "KEY_SCHEMA",
     "AnswerKey",
+    "answer_key_from_items",
+    "answer_key_is_current",
+    "check_stored_key",
+    "key_frame",
     "load_answer_key",
     "parse_answer_key",
     "write_answer_key",
@@ -352,6 +356,27 @@ def key_frame(path: str | os.PathLike[str], metric: str) -> pl.LazyFrame:
             *[pl.lit(None, dtype=pl.String).alias(name) for name in _EXACT_COLUMNS],
         )
     return frame.select(list(KEY_SCHEMA))
+
+
+def check_key_metric(stored: str, requested: str) -> None:
+    """ValueError when a key prepared for one metric is asked to score another."""
+    if stored != requested:
+        raise ValueError(
+            f"the answer key was prepared for {stored!r}, but scoring asked for {requested!r}"
+        )
+
+
+def check_stored_key(path: str | os.PathLike[str], metric: str) -> None:
+    """ValueError unless ``path`` is a key written by write_answer_key for ``metric``."""
+    stored = stored_key_metric(path)
+    if stored is None:
+        raise ValueError(f"{os.fspath(path)} is not an answer key written by write_answer_key")
+    check_key_metric(stored, metric)
+
+
+def key_ids(path: str | os.PathLike[str], metric: str) -> list[str]:
+    """The stored key's ids in key order."""
+    return key_frame(path, metric).select("id").collect().get_column("id").to_list()
 
 
 def load_answer_key(path: str | os.PathLike[str]) -> AnswerKey:

@@ -13,16 +13,11 @@ from pathlib import Path
 
 import polars as pl
 
+from .csv_lines import CsvLayout
 from .errors import PredictionFileError
-from .line_reader import UTF8_BOM, is_blank, iter_file_lines
-from .predictions import (
-    CsvLayout,
-    IgnoredFields,
-    nfc,
-    parse_csv_header,
-    parse_csv_line,
-    parse_json_line,
-)
+from .fields import IgnoredFields, nfc
+from .line_reader import UTF8_BOM, is_blank
+from .predictions import parse_line
 from .results import ScoringOptions
 
 _WS = r"[ \t\r]*"
@@ -89,25 +84,6 @@ def _csv_pattern(columns: tuple[str, ...]) -> str:
     return "^" + ",".join(f"(?<{name}>{_CSV_COLUMN_PATTERNS[name]})" for name in columns) + "$"
 
 
-def _csv_header(path: Path, *, metric: str, max_line_bytes: int) -> tuple[CsvLayout, int]:
-    """Read the first non-blank line as the CSV header: (layout, byte offset after it)."""
-    with open(path, "rb") as handle:
-        for line_no, content, bytes_read in iter_file_lines(handle, max_line_bytes):
-            if content is None or b"\x00" in content:
-                raise _NeedsCarefulPass()
-            try:
-                text = content.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise _NeedsCarefulPass() from exc
-            if is_blank(text):
-                continue
-            try:
-                return parse_csv_header(text, metric=metric, line_no=line_no), bytes_read
-            except PredictionFileError as exc:
-                raise _NeedsCarefulPass() from exc
-    raise _NeedsCarefulPass()
-
-
 def _record_schema(metric: str) -> dict[str, pl.DataType]:
     schema: dict[str, pl.DataType] = {"id": pl.String()}
     if metric == "pass_at_k":
@@ -168,36 +144,31 @@ def _read_records(
     *,
     metric: str,
     k: int | None,
-    fmt: str,
     max_line_bytes: int,
     options: ScoringOptions,
     ignored: IgnoredFields,
-    start: int | None = None,
-    end: int | None = None,
-    first_line_no: int = 1,
-    layout: CsvLayout | None = None,
+    start: int,
+    end: int,
+    first_line_no: int,
+    layout: CsvLayout | None,
 ) -> pl.DataFrame:
-    """Parse the file (or the byte range ``[start, end)``) into id, value and line columns.
+    """Parse the byte range ``[start, end)`` into id, value and line columns.
 
-    A streaming read of blocks of whole lines matches the usual record layout with a regular
-    expression; lines it does not match (other key orders, escapes, extra fields, numbers,
-    ``null``, a byte order mark) are parsed by the careful path's own Python parser.
-    _NeedsCarefulPass on anything odd.
+    The range starts at the beginning of line ``first_line_no``; ``layout`` is the CSV header
+    (None for JSONL), whose line and the blank lines before it are skipped. A streaming read
+    of blocks of whole lines matches the usual record layout with a regular expression; lines
+    it does not match (other key orders, escapes, extra fields, numbers, ``null``, a byte
+    order mark) are parsed by the careful path's own Python parser. _NeedsCarefulPass on
+    anything odd.
     """
     is_counts = metric == "pass_at_k"
-    ranged = start is not None
-    if not ranged:
-        start, first_line_no = 0, 1
-        if fmt == "csv":
-            layout, start = _csv_header(path, metric=metric, max_line_bytes=max_line_bytes)
-            first_line_no = layout.header_line + 1
     pattern, identity, value_names = _line_pattern(metric, layout)
-    skip_through = layout.header_line if (ranged and layout is not None) else 0
+    skip_through = layout.header_line if layout is not None else 0
     casts = _casts(metric)
     parts, leftovers = [], []
     base = first_line_no - 1
     try:
-        for block in _blocks_of_lines(path, start, max_line_bytes, end):
+        for block in _blocks_of_lines(path, start, end, max_line_bytes):
             frame = _parse_block(
                 block,
                 base=base,
@@ -287,21 +258,17 @@ def _nfc_ids(records: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _blocks_of_lines(
-    path: Path, offset: int, max_line_bytes: int, end: int | None = None
-) -> Iterator[bytes]:
-    """Read the file from ``offset`` (to ``end``) in blocks of whole lines (cut after ``\\n``)."""
+def _blocks_of_lines(path: Path, start: int, end: int, max_line_bytes: int) -> Iterator[bytes]:
+    """Read the bytes ``[start, end)`` of the file in blocks of whole lines (cut after ``\\n``)."""
     carry = b""
     with open(path, "rb") as handle:
-        handle.seek(offset)
-        remaining = None if end is None else end - offset
-        while True:
-            size = _BLOCK_BYTES if remaining is None else min(_BLOCK_BYTES, remaining)
-            chunk = handle.read(size) if size > 0 else b""
-            if not chunk:
-                break
-            if remaining is not None:
-                remaining -= len(chunk)
+        handle.seek(start)
+        remaining = end - start
+        # Whole blocks are asked for until a read comes back empty, at the end of the range
+        # or of the file, as a plain read to the end of the file would (the allocator then
+        # hands the last block back at once).
+        while chunk := handle.read(_BLOCK_BYTES)[:remaining]:
+            remaining -= len(chunk)
             data = carry + chunk if carry else chunk
             cut = data.rfind(b"\n") + 1
             if cut == 0:
@@ -383,24 +350,15 @@ def _parse_leftovers(
         if is_blank(text):
             continue
         try:
-            if layout is None:
-                ident, value = parse_json_line(
-                    text,
-                    metric=metric,
-                    line_no=line_no,
-                    k=k,
-                    max_samples=options.max_samples,
-                    ignored=ignored,
-                )
-            else:
-                ident, value = parse_csv_line(
-                    text,
-                    layout=layout,
-                    metric=metric,
-                    line_no=line_no,
-                    k=k,
-                    max_samples=options.max_samples,
-                )
+            ident, value = parse_line(
+                text,
+                layout=layout,
+                metric=metric,
+                line_no=line_no,
+                k=k,
+                max_samples=options.max_samples,
+                ignored=ignored,
+            )
         except PredictionFileError as exc:
             raise _NeedsCarefulPass() from exc
         ids.append(ident)
