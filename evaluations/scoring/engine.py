@@ -128,18 +128,7 @@ def score_file(
     ``(bytes_done, total_bytes)`` a few times: at the start, once the file is tallied, at the
     end (and now and then while a file is read line by line).
     """
-    return _score_ranges(
-        predictions_path=predictions_path,
-        key_path=key_path,
-        metric=metric,
-        k=k,
-        options=options,
-        fmt=fmt,
-        max_line_bytes=max_line_bytes,
-        max_file_bytes=max_file_bytes,
-        target_bytes=None,
-        progress=progress,
-    )
+    return _score_ranges(target_bytes=None, **locals())
 
 
 def score_file_chunked(
@@ -159,15 +148,4 @@ def score_file_chunked(
     Sequential here (tests, small runs); a Celery chord runs the same three steps with the
     chunks in parallel and ``record_errors=True``. Same result and same errors as score_file.
     """
-    return _score_ranges(
-        predictions_path=predictions_path,
-        key_path=key_path,
-        metric=metric,
-        k=k,
-        options=options,
-        fmt=fmt,
-        max_line_bytes=max_line_bytes,
-        max_file_bytes=max_file_bytes,
-        target_bytes=target_bytes,
-        progress=None,
-    )
+    return _score_ranges(progress=None, **locals())

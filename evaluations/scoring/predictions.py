@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -53,6 +54,7 @@ __all__ = [
     "METRICS",
     "CsvLayout",
     "IgnoredFields",
+    "LineFormat",
     "PredictionValue",
     "check_file_size",
     "check_head",
@@ -64,7 +66,6 @@ __all__ = [
     "parse_csv_header",
     "parse_csv_line",
     "parse_json_line",
-    "parse_line",
     "prediction_fields",
     "read_csv_layout",
     "resolve_format",
@@ -138,24 +139,38 @@ def check_file_size(path: str | os.PathLike[str], max_file_bytes: int | None) ->
     return size
 
 
-def parse_line(
-    text: str,
-    *,
-    layout: CsvLayout | None,
-    metric: str,
-    line_no: int,
-    k: int | None,
-    max_samples: int | None,
-    ignored: IgnoredFields | None,
-) -> tuple[str, PredictionValue]:
-    """One non-blank data line as ``(id, value)``: CSV under a header layout, else JSONL."""
-    if layout is None:
-        return parse_json_line(
-            text, metric=metric, line_no=line_no, k=k, max_samples=max_samples, ignored=ignored
+@dataclass(frozen=True)
+class LineFormat:
+    """How each data line of a file is read: the metric's fields (and pass@k's ``k`` and
+    sample limit), the CSV header (None: JSONL) and the longest line allowed."""
+
+    metric: str
+    k: int | None = None
+    layout: CsvLayout | None = None
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    max_samples: int | None = None
+
+    def parse(
+        self, text: str, line_no: int, ignored: IgnoredFields | None = None
+    ) -> tuple[str, PredictionValue]:
+        """One non-blank data line as ``(id, value)``, or the PredictionFileError naming it."""
+        if self.layout is None:
+            return parse_json_line(
+                text,
+                metric=self.metric,
+                line_no=line_no,
+                k=self.k,
+                max_samples=self.max_samples,
+                ignored=ignored,
+            )
+        return parse_csv_line(
+            text,
+            layout=self.layout,
+            metric=self.metric,
+            line_no=line_no,
+            k=self.k,
+            max_samples=self.max_samples,
         )
-    return parse_csv_line(
-        text, layout=layout, metric=metric, line_no=line_no, k=k, max_samples=max_samples
-    )
 
 
 def read_csv_layout(
@@ -174,16 +189,12 @@ def read_csv_layout(
 
 def iter_range(
     path: str | os.PathLike[str],
+    line_format: LineFormat,
     *,
     start: int,
     end: int,
     first_line_no: int,
-    metric: str,
-    k: int | None,
-    layout: CsvLayout | None,
-    max_line_bytes: int,
-    max_samples: int | None,
-    ignored: IgnoredFields | None,
+    ignored: IgnoredFields | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[tuple[int, str, PredictionValue]]:
     """``(line_no, id, value)`` of the byte range ``[start, end)``, raising on the first bad line.
@@ -192,6 +203,8 @@ def iter_range(
     the lines up to the header are skipped. ``progress`` receives ``(offset, end)`` every
     few thousand records.
     """
+    max_line_bytes = line_format.max_line_bytes
+    layout = line_format.layout
     skip_through = layout.header_line if layout is not None else 0
     lines = iter_range_lines(path, start, end, max_line_bytes, first_line_no=first_line_no)
     data_lines = 0
@@ -201,18 +214,7 @@ def iter_range(
         text = decode_line(content, line_no)
         if is_blank(text) or line_no <= skip_through:
             continue
-        yield (
-            line_no,
-            *parse_line(
-                text,
-                layout=layout,
-                metric=metric,
-                line_no=line_no,
-                k=k,
-                max_samples=max_samples,
-                ignored=ignored,
-            ),
-        )
+        yield (line_no, *line_format.parse(text, line_no, ignored))
         data_lines += 1
         if progress is not None and data_lines % _PROGRESS_EVERY_LINES == 0:
             progress(offset, end)
@@ -247,19 +249,10 @@ def iter_predictions(
     layout = None
     if fmt == "csv":
         layout = read_csv_layout(path, metric=metric, max_line_bytes=max_line_bytes)
+    line_format = LineFormat(metric, k, layout, max_line_bytes, max_samples)
     data_lines = 0
     for record in iter_range(
-        path,
-        start=0,
-        end=total,
-        first_line_no=1,
-        metric=metric,
-        k=k,
-        layout=layout,
-        max_line_bytes=max_line_bytes,
-        max_samples=max_samples,
-        ignored=ignored,
-        progress=progress,
+        path, line_format, start=0, end=total, first_line_no=1, ignored=ignored, progress=progress
     ):
         data_lines += 1
         yield record

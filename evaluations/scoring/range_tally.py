@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from .extraction import INVALID_REASONS, WRONG
 from .fields import DEFAULT_MAX_LINE_BYTES
 from .id_checks import checked_ids, raise_first_problem
 from .matching import _grouped_counts, _match_records, _reason_counts_and_examples
-from .predictions import iter_range, read_csv_layout, resolve_format
+from .predictions import LineFormat, iter_range, read_csv_layout, resolve_format
 from .ranges import check_range, line_number_at
 from .records import _AllBut, _NeedsCarefulPass, _read_records
 from .results import (
@@ -111,6 +111,12 @@ def _whole_file(path: Path, chunk: ChunkTally) -> bool:
     return chunk.start == 0 and chunk.end == os.path.getsize(path)
 
 
+def _line_format(
+    chunk: ChunkTally, layout: CsvLayout | None, options: ScoringOptions
+) -> LineFormat:
+    return LineFormat(chunk.metric, chunk.k, layout, chunk.max_line_bytes, options.max_samples)
+
+
 def _fast_tally(
     path: Path, key_path: str | os.PathLike[str], chunk: ChunkTally, *, layout: CsvLayout | None
 ) -> dict[str, Any]:
@@ -119,15 +125,11 @@ def _fast_tally(
     feedback = _Feedback()
     records = _read_records(
         path,
-        metric=metric,
-        k=chunk.k,
-        max_line_bytes=chunk.max_line_bytes,
-        options=options,
-        ignored=feedback.ignored,
+        _line_format(chunk, layout, options),
         start=chunk.start,
         end=chunk.end,
         first_line_no=chunk.first_line_no,
-        layout=layout,
+        ignored=feedback.ignored,
     )
     if records.height == 0:
         return _found(feedback)
@@ -162,23 +164,23 @@ def _careful_tally(
     def records(**reporting):
         return iter_range(
             path,
+            _line_format(chunk, layout, options),
             start=chunk.start,
             end=chunk.end,
             first_line_no=chunk.first_line_no,
-            metric=metric,
-            k=chunk.k,
-            layout=layout,
-            max_line_bytes=chunk.max_line_bytes,
-            max_samples=options.max_samples,
             **reporting,
         )
 
-    # The fast reader names the ids it found unknown or repeated, if that was all it saw.
-    known = _AllBut(problem.unknown) if problem.unknown is not None else None
+    # Where the fast reader saw only unknown or repeated ids, it named them: check just those.
+    known: Container[str]
+    if problem.unknown is not None:
+        known = _AllBut(problem.unknown)
+    else:
+        known = set(key_ids(key_path, metric))
     raise_first_problem(
         checked_ids(
-            records(ignored=None),
-            known_ids=known if known is not None else set(key_ids(key_path, metric)),
+            records(),
+            known_ids=known,
             watched_duplicates=problem.duplicates,
             key_ids=lambda: key_ids(key_path, metric),
         )

@@ -17,8 +17,7 @@ from .csv_lines import CsvLayout
 from .errors import PredictionFileError
 from .fields import IgnoredFields, nfc
 from .line_reader import UTF8_BOM, is_blank
-from .predictions import parse_line
-from .results import ScoringOptions
+from .predictions import LineFormat
 
 _WS = r"[ \t\r]*"
 _JSON_TEXT = r'[^"\\\x00-\x1f]*'
@@ -141,26 +140,27 @@ def _parse_block(
 
 def _read_records(
     path: Path,
+    line_format: LineFormat,
     *,
-    metric: str,
-    k: int | None,
-    max_line_bytes: int,
-    options: ScoringOptions,
-    ignored: IgnoredFields,
     start: int,
     end: int,
     first_line_no: int,
-    layout: CsvLayout | None,
+    ignored: IgnoredFields,
 ) -> pl.DataFrame:
     """Parse the byte range ``[start, end)`` into id, value and line columns.
 
-    The range starts at the beginning of line ``first_line_no``; ``layout`` is the CSV header
-    (None for JSONL), whose line and the blank lines before it are skipped. A streaming read
+    The range starts at the beginning of line ``first_line_no``; for CSV the header line
+    (``line_format.layout``) and the blank lines before it are skipped. A streaming read
     of blocks of whole lines matches the usual record layout with a regular expression; lines
     it does not match (other key orders, escapes, extra fields, numbers, ``null``, a byte
     order mark) are parsed by the careful path's own Python parser. _NeedsCarefulPass on
     anything odd.
     """
+    metric, layout, max_line_bytes = (
+        line_format.metric,
+        line_format.layout,
+        line_format.max_line_bytes,
+    )
     is_counts = metric == "pass_at_k"
     pattern, identity, value_names = _line_pattern(metric, layout)
     skip_through = layout.header_line if layout is not None else 0
@@ -204,23 +204,16 @@ def _read_records(
             with open(path, "rb") as handle:
                 has_bom = handle.read(len(UTF8_BOM)) == UTF8_BOM
         parts += _parse_unmatched_lines(
-            rest,
-            casts=casts,
-            metric=metric,
-            k=k,
-            layout=layout,
-            has_bom=has_bom,
-            options=options,
-            ignored=ignored,
+            rest, line_format, casts=casts, has_bom=has_bom, ignored=ignored
         )
     if not parts:
         return pl.DataFrame(schema=_record_schema(metric))
     records = pl.concat(parts, how="vertical", rechunk=False) if len(parts) > 1 else parts[0]
     if is_counts and records.height:
-        needed = max(k or 1, 1)
+        needed = max(line_format.k or 1, 1)
         too_many = pl.lit(False)
-        if options.max_samples is not None:
-            too_many = pl.col("n") > options.max_samples
+        if line_format.max_samples is not None:
+            too_many = pl.col("n") > line_format.max_samples
         bad = records.select(
             ((pl.col("c") > pl.col("n")) | (pl.col("n") < needed) | too_many).any()
         ).item()
@@ -284,20 +277,17 @@ def _blocks_of_lines(path: Path, start: int, end: int, max_line_bytes: int) -> I
 
 def _parse_unmatched_lines(
     rest: pl.DataFrame,
+    line_format: LineFormat,
     *,
     casts: list[pl.Expr],
-    metric: str,
-    k: int | None,
-    layout: CsvLayout | None,
     has_bom: bool,
-    options: ScoringOptions,
     ignored: IgnoredFields,
 ) -> list[pl.DataFrame]:
     """Records of the lines the fast regex did not match: first a looser regex over JSON
     predictions (when there are many such lines, e.g. keys in another order), then the careful
     path's own parser for whatever is still left."""
     parts = []
-    if metric != "pass_at_k" and layout is None:
+    if line_format.metric != "pass_at_k" and line_format.layout is None:
         # Predictions with JSON escapes (a newline, a quote, Korean written as \\uXXXX), in
         # either key order; what is left goes to the careful path's parser.
         for pattern in _JSON_PATTERNS["prediction"][1:]:
@@ -318,31 +308,15 @@ def _parse_unmatched_lines(
                 )
             )
             rest = rest.filter(~hit)
-    parts.append(
-        _parse_leftovers(
-            rest,
-            metric=metric,
-            k=k,
-            layout=layout,
-            has_bom=has_bom,
-            options=options,
-            ignored=ignored,
-        )
-    )
+    parts.append(_parse_leftovers(rest, line_format, has_bom=has_bom, ignored=ignored))
     return parts
 
 
 def _parse_leftovers(
-    rest: pl.DataFrame,
-    *,
-    metric: str,
-    k: int | None,
-    layout: CsvLayout | None,
-    has_bom: bool,
-    options: ScoringOptions,
-    ignored: IgnoredFields,
+    rest: pl.DataFrame, line_format: LineFormat, *, has_bom: bool, ignored: IgnoredFields
 ) -> pl.DataFrame:
     """Parse lines the regexes did not recognise with the careful path's own parser."""
+    metric = line_format.metric
     ids, first, second, lines = [], [], [], []
     for line_no, text in rest.select("line_no", "text").iter_rows():
         if line_no == 1 and has_bom:
@@ -350,15 +324,7 @@ def _parse_leftovers(
         if is_blank(text):
             continue
         try:
-            ident, value = parse_line(
-                text,
-                layout=layout,
-                metric=metric,
-                line_no=line_no,
-                k=k,
-                max_samples=options.max_samples,
-                ignored=ignored,
-            )
+            ident, value = line_format.parse(text, line_no, ignored)
         except PredictionFileError as exc:
             raise _NeedsCarefulPass() from exc
         ids.append(ident)
