@@ -32,7 +32,7 @@ from pathlib import Path
 import orjson
 import polars as pl
 
-from .errors import AnswerKeyError, quote_excerpt
+from .errors import AnswerKeyError, check_first_use, quote_excerpt
 from .fields import METRICS, nfc
 from .line_reader import is_blank, iter_file_lines
 from .normalize import CHOICE_LETTERS, key_answer, key_choice
@@ -237,6 +237,16 @@ def _frame(
     return pl.DataFrame(columns, schema=KEY_SCHEMA)
 
 
+def _repeated_id_error(line_no: int, ident: str, previous: int) -> AnswerKeyError:
+    return _key_error(
+        "duplicate_id",
+        f"Answer key line {line_no} repeats the id {quote_excerpt(ident)} first used on line "
+        f"{previous}.",
+        line_no,
+        "id",
+    )
+
+
 def parse_answer_key(
     path: str | os.PathLike[str], *, metric: str, max_line_bytes: int = MAX_KEY_LINE_BYTES
 ) -> AnswerKey:
@@ -246,7 +256,7 @@ def parse_answer_key(
     answers: list[str | None] = []
     categories: list[str] = []
     n_choices: list[int | None] = []
-    first_line: dict[str, int] = {}
+    first_lines: dict[str, int] = {}
     with open(path, "rb") as handle:
         for line_no, content, _ in iter_file_lines(handle, max_line_bytes):
             if content is None:
@@ -259,15 +269,7 @@ def parse_answer_key(
             if is_blank(text):
                 continue
             ident, answer, category, choices = _parse_item(text, line_no, metric)
-            previous = first_line.setdefault(ident, line_no)
-            if previous != line_no:
-                raise _key_error(
-                    "duplicate_id",
-                    f"Answer key line {line_no} repeats the id {quote_excerpt(ident)} first "
-                    f"used on line {previous}.",
-                    line_no,
-                    "id",
-                )
+            check_first_use(first_lines, ident, line_no, _repeated_id_error)
             ids.append(ident)
             answers.append(answer)
             categories.append(category)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Container, Iterable, Iterator
 
-from .errors import PredictionFileError, quote_excerpt
+from .errors import PredictionFileError, check_first_use, quote_excerpt
 from .fields import PredictionValue
 
 __all__ = ["checked_ids", "raise_first_problem"]
@@ -45,6 +45,16 @@ def _unknown_id_error(
     )
 
 
+def _repeated_id_error(line_no: int, ident: str, previous: int) -> PredictionFileError:
+    return PredictionFileError(
+        "duplicate_id",
+        f"Line {line_no} repeats the id {quote_excerpt(ident)} already used on line "
+        f"{previous}; give each item exactly one prediction.",
+        line=line_no,
+        field="id",
+    )
+
+
 def checked_ids(
     records: Records,
     *,
@@ -57,18 +67,10 @@ def checked_ids(
     ``watched_duplicates`` limits the duplicate check to these ids (None: every id).
     ``key_ids`` lists the key's ids, to say when an unknown id differs only in Unicode form.
     """
-    first_line: dict[str, int] = {}
+    first_lines: dict[str, int] = {}
     for line_no, ident, value in records:
         if watched_duplicates is None or ident in watched_duplicates:
-            previous = first_line.setdefault(ident, line_no)
-            if previous != line_no:
-                raise PredictionFileError(
-                    "duplicate_id",
-                    f"Line {line_no} repeats the id {quote_excerpt(ident)} already used on line "
-                    f"{previous}; give each item exactly one prediction.",
-                    line=line_no,
-                    field="id",
-                )
+            check_first_use(first_lines, ident, line_no, _repeated_id_error)
         if ident not in known_ids:
             raise _unknown_id_error(line_no, ident, key_ids)
         yield line_no, ident, value
