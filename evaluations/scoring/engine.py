@@ -68,7 +68,10 @@ def _score_ranges(
     target_bytes: int | None,
     progress: ProgressCallback | None,
 ) -> ScoreResult:
-    """Tally the file's ranges (one range when ``target_bytes`` is None) and merge them."""
+    """Tally the file's ranges (one range when ``target_bytes`` is None) and merge them.
+
+    score_file and score_file_chunked pass their own arguments on unchanged.
+    """
     k = _check_arguments(metric, k)
     path = Path(predictions_path)
     total = check_file_size(path, max_file_bytes)
