@@ -32,14 +32,18 @@ from pathlib import Path
 import orjson
 import polars as pl
 
-from .errors import AnswerKeyError, quote_excerpt
+from .errors import AnswerKeyError, check_first_use, quote_excerpt
+from .fields import METRICS, nfc
 from .line_reader import is_blank, iter_file_lines
 from .normalize import CHOICE_LETTERS, key_answer, key_choice
-from .predictions import METRICS, nfc
 
 __all__ = [
     "KEY_SCHEMA",
     "AnswerKey",
+    "answer_key_from_items",
+    "answer_key_is_current",
+    "check_stored_key",
+    "key_frame",
     "load_answer_key",
     "parse_answer_key",
     "write_answer_key",
@@ -233,6 +237,16 @@ def _frame(
     return pl.DataFrame(columns, schema=KEY_SCHEMA)
 
 
+def _repeated_id_error(line_no: int, ident: str, previous: int) -> AnswerKeyError:
+    return _key_error(
+        "duplicate_id",
+        f"Answer key line {line_no} repeats the id {quote_excerpt(ident)} first used on line "
+        f"{previous}.",
+        line_no,
+        "id",
+    )
+
+
 def parse_answer_key(
     path: str | os.PathLike[str], *, metric: str, max_line_bytes: int = MAX_KEY_LINE_BYTES
 ) -> AnswerKey:
@@ -242,7 +256,7 @@ def parse_answer_key(
     answers: list[str | None] = []
     categories: list[str] = []
     n_choices: list[int | None] = []
-    first_line: dict[str, int] = {}
+    first_lines: dict[str, int] = {}
     with open(path, "rb") as handle:
         for line_no, content, _ in iter_file_lines(handle, max_line_bytes):
             if content is None:
@@ -255,15 +269,7 @@ def parse_answer_key(
             if is_blank(text):
                 continue
             ident, answer, category, choices = _parse_item(text, line_no, metric)
-            previous = first_line.setdefault(ident, line_no)
-            if previous != line_no:
-                raise _key_error(
-                    "duplicate_id",
-                    f"Answer key line {line_no} repeats the id {quote_excerpt(ident)} first "
-                    f"used on line {previous}.",
-                    line_no,
-                    "id",
-                )
+            check_first_use(first_lines, ident, line_no, _repeated_id_error)
             ids.append(ident)
             answers.append(answer)
             categories.append(category)
@@ -352,6 +358,27 @@ def key_frame(path: str | os.PathLike[str], metric: str) -> pl.LazyFrame:
             *[pl.lit(None, dtype=pl.String).alias(name) for name in _EXACT_COLUMNS],
         )
     return frame.select(list(KEY_SCHEMA))
+
+
+def check_key_metric(stored: str, requested: str) -> None:
+    """ValueError when a key prepared for one metric is asked to score another."""
+    if stored != requested:
+        raise ValueError(
+            f"the answer key was prepared for {stored!r}, but scoring asked for {requested!r}"
+        )
+
+
+def check_stored_key(path: str | os.PathLike[str], metric: str) -> None:
+    """ValueError unless ``path`` is a key written by write_answer_key for ``metric``."""
+    stored = stored_key_metric(path)
+    if stored is None:
+        raise ValueError(f"{os.fspath(path)} is not an answer key written by write_answer_key")
+    check_key_metric(stored, metric)
+
+
+def key_ids(path: str | os.PathLike[str], metric: str) -> list[str]:
+    """The stored key's ids in key order."""
+    return key_frame(path, metric).select("id").collect().get_column("id").to_list()
 
 
 def load_answer_key(path: str | os.PathLike[str]) -> AnswerKey:

@@ -42,47 +42,52 @@ class DemoBenchmark:
 _SYNTHETIC = "Synthetic demo data generated from a fixed seed; not a real benchmark."
 
 
+def _four_choice(
+    code: str, name: str, language: str, group: str, items: int, categories: tuple[str, ...]
+) -> DemoBenchmark:
+    """A synthetic 4-choice benchmark in one language."""
+    language_name = {"ko": "Korean", "en": "English", "ja": "Japanese"}[language]
+    return DemoBenchmark(
+        code=code,
+        name=name,
+        description=f"{language_name} 4-choice questions. {_SYNTHETIC}",
+        language=language,
+        group=group,
+        metric="accuracy",
+        k=None,
+        items=items,
+        chance=25.0,
+        categories=categories,
+        n_choices=4,
+    )
+
+
 def demo_benchmarks() -> list[DemoBenchmark]:
     """The five demo benchmarks shipped with the demo pack."""
     return [
-        DemoBenchmark(
-            code="demo-ko-mc",
-            name="[DEMO] 한국어 객관식 (합성)",
-            description=f"Korean 4-choice questions. {_SYNTHETIC}",
-            language="ko",
-            group="nia",
-            metric="accuracy",
-            k=None,
-            items=400,
-            chance=25.0,
-            categories=("국어", "역사", "지리", "사회", "과학", "법률", "경제", "문화"),
-            n_choices=4,
+        _four_choice(
+            "demo-ko-mc",
+            "[DEMO] 한국어 객관식 (합성)",
+            "ko",
+            "nia",
+            400,
+            ("국어", "역사", "지리", "사회", "과학", "법률", "경제", "문화"),
         ),
-        DemoBenchmark(
-            code="demo-en-mc",
-            name="[DEMO] English multiple choice (synthetic)",
-            description=f"English 4-choice questions. {_SYNTHETIC}",
-            language="en",
-            group="global_common",
-            metric="accuracy",
-            k=None,
-            items=300,
-            chance=25.0,
-            categories=("reading", "science", "history", "logic", "commonsense", "law"),
-            n_choices=4,
+        _four_choice(
+            "demo-en-mc",
+            "[DEMO] English multiple choice (synthetic)",
+            "en",
+            "global_common",
+            300,
+            ("reading", "science", "history", "logic", "commonsense", "law"),
         ),
-        DemoBenchmark(
-            code="demo-ja-mc",
-            name="[DEMO] 日本語 多肢選択 (合成)",
-            description=f"Japanese 4-choice questions. {_SYNTHETIC}",
-            language="ja",
-            group="global_individual",
-            metric="accuracy",
-            k=None,
-            items=240,
-            chance=25.0,
-            categories=("国語", "歴史", "地理", "科学", "社会"),
-            n_choices=4,
+        _four_choice(
+            "demo-ja-mc",
+            "[DEMO] 日本語 多肢選択 (合成)",
+            "ja",
+            "global_individual",
+            240,
+            ("国語", "歴史", "地理", "科学", "社会"),
         ),
         DemoBenchmark(
             code="demo-math-exact",

@@ -1,14 +1,11 @@
-"""Scoring engine: a fast polars path and a pure-Python reference that give identical results.
+"""Scoring a predictions file: cut into byte ranges, tally each range, merge the tallies.
 
-``score_file`` reads the predictions with polars (:mod:`.records`), recognises the common
-record layouts with one regular expression per line, hands every other line to the same
-Python parser the careful path uses, reads each distinct prediction once in both extraction
-modes (:mod:`.extraction`), hash-joins with the answer key and tallies per category
-(:mod:`.matching`). If the fast path sees anything unusual (invalid UTF-8, NUL bytes,
-over-long lines, unparsable lines, duplicate or unknown ids, no data) it stops and re-reads
-the file line by line (:mod:`.reference`) to raise the first problem in line order with its
-line number. If that careful pass finds nothing, the reference scorer's result is returned,
-so the answer is always the reference answer.
+``score_file`` is chunked scoring over a single range: the whole file is the range
+``(0, size, 1)``, tallied by :func:`~.range_tally.score_chunk` (the fast polars path, with the
+careful line-by-line pass to name the first problem) and merged by
+:func:`~.merge.merge_chunks` exactly as the many ranges of ``score_file_chunked`` (or of a
+Celery chord) are. The line-by-line reference scorer (:mod:`.reference`) is the oracle the
+tests compare both with.
 
 Items of the key without a prediction are *missing* and score 0. Predictions without a valid
 answer are *invalid* (no answer found, two answers, not a choice) and score 0; ``answered``
@@ -21,21 +18,16 @@ count (the invalid reasons, and ``wrong``) the result keeps the count and the fi
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Container
+from collections.abc import Callable
 from pathlib import Path
 
-import polars as pl
-
-from .answer_key import key_frame, stored_key_metric
-from .matching import _grouped_counts, _match_records, _reason_counts_and_examples
-from .metrics import pass_at_k
-from .predictions import (
-    DEFAULT_MAX_LINE_BYTES,
-    check_file_size,
-    sniff_format,
-)
-from .records import _AllBut, _NeedsCarefulPass, _read_records
-from .reference import _check_key_metric, _checked_records, _key_ids_reader, score_file_reference
+from .answer_key import check_stored_key
+from .fields import DEFAULT_MAX_LINE_BYTES
+from .merge import merge_chunks
+from .predictions import check_file_size, resolve_format
+from .range_tally import score_chunk
+from .ranges import DEFAULT_CHUNK_BYTES, plan_chunks
+from .reference import score_file_reference
 from .results import (
     EXAMPLES,
     CategoryResult,
@@ -44,10 +36,7 @@ from .results import (
     ReasonSummary,
     ScoreResult,
     ScoringOptions,
-    _build_result,
     _check_arguments,
-    _Feedback,
-    _Tally,
 )
 
 __all__ = [
@@ -59,43 +48,68 @@ __all__ = [
     "ScoreResult",
     "ScoringOptions",
     "score_file",
+    "score_file_chunked",
     "score_file_reference",
 ]
 
 ProgressCallback = Callable[[int, int], None]
 
 
-def _fast_tallies(
-    records: pl.DataFrame,
-    key_path: str | os.PathLike[str],
+def _score_ranges(
     *,
+    predictions_path: str | os.PathLike[str],
+    key_path: str | os.PathLike[str],
     metric: str,
     k: int | None,
-    options: ScoringOptions,
-    feedback: _Feedback,
-) -> dict[str, _Tally]:
-    """Tally matched records by category (see :func:`_match_records`)."""
-    matched = _match_records(records, key_path, metric=metric, options=options)
-    tallies = {
-        name: _Tally(items=count)
-        for name, count in zip(matched.categories, matched.items_per_code, strict=True)
-    }
-    grouped = _grouped_counts(matched, metric=metric)
-    if metric == "pass_at_k":
-        for code, n, c, count in grouped.iter_rows():
-            tally = tallies[matched.categories[code]]
-            tally.answered += count
-            tally.value_counts[pass_at_k(n, c, k)] += count
-        for tally in tallies.values():
-            if tally.items > tally.answered:
-                tally.value_counts[0.0] += tally.items - tally.answered
-        return tallies
-    for code, answered, invalid, correct, other_invalid, other_correct in grouped.iter_rows():
-        tally = tallies[matched.categories[code]]
-        tally.answered, tally.invalid, tally.correct = answered, invalid, correct
-        tally.other_invalid, tally.other_correct = other_invalid, other_correct
-    feedback.merge(*_reason_counts_and_examples(matched))
-    return tallies
+    options: ScoringOptions | None,
+    fmt: str | None,
+    max_line_bytes: int,
+    max_file_bytes: int | None,
+    target_bytes: int | None,
+    progress: ProgressCallback | None,
+) -> ScoreResult:
+    """Tally the file's ranges (one range when ``target_bytes`` is None) and merge them.
+
+    score_file and score_file_chunked pass their own arguments on unchanged.
+    """
+    k = _check_arguments(metric, k)
+    path = Path(predictions_path)
+    total = check_file_size(path, max_file_bytes)
+    if progress is not None:
+        progress(0, total)
+    check_stored_key(key_path, metric)
+    fmt = resolve_format(path, fmt)
+    if target_bytes is None:
+        ranges = [(0, total, 1)]
+    else:
+        ranges = plan_chunks(
+            path, target_bytes=target_bytes, fmt=fmt, max_line_bytes=max_line_bytes
+        )
+    tallies = [
+        score_chunk(
+            predictions_path=path,
+            key_path=key_path,
+            metric=metric,
+            k=k,
+            start=start,
+            end=end,
+            first_line_no=first_line_no,
+            fmt=fmt,
+            max_line_bytes=max_line_bytes,
+            record_errors=True,
+            options=options,
+            progress=progress,
+        )
+        for start, end, first_line_no in ranges
+    ]
+    if progress is not None:
+        progress(total, total)
+    result = merge_chunks(
+        tallies, predictions_path=path, key_path=key_path, metric=metric, k=k, options=options
+    )
+    if progress is not None:
+        progress(total, total)
+    return result
 
 
 def score_file(
@@ -110,74 +124,31 @@ def score_file(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     max_file_bytes: int | None = None,
 ) -> ScoreResult:
-    """Score a predictions file against a stored answer key (fast path, reference semantics).
+    """Score a predictions file against a stored answer key, as one byte range.
 
     Raises PredictionFileError (naming the line) for any problem in the file, including ids
     that repeat or are not in the key; no partial result is produced. ``progress`` receives
-    ``(bytes_done, total_bytes)`` a few times: at the start, once the file is parsed, at the end.
+    ``(bytes_done, total_bytes)`` a few times: at the start, once the file is tallied, at the
+    end (and now and then while a file is read line by line).
     """
-    k = _check_arguments(metric, k)
-    options = options or ScoringOptions()
-    path = Path(predictions_path)
-    total = check_file_size(path, max_file_bytes)
-    if progress is not None:
-        progress(0, total)
-    stored_metric = stored_key_metric(key_path)
-    if stored_metric is None:
-        raise ValueError(f"{os.fspath(key_path)} is not an answer key written by write_answer_key")
-    _check_key_metric(stored_metric, metric)
-    fmt = fmt or sniff_format(path)
-    feedback = _Feedback()
-    try:
-        records = _read_records(
-            path,
-            metric=metric,
-            k=k,
-            fmt=fmt,
-            max_line_bytes=max_line_bytes,
-            options=options,
-            ignored=feedback.ignored,
-        )
-        if records.height == 0:
-            raise _NeedsCarefulPass()
-        if progress is not None:
-            progress(total, total)
-        tallies = _fast_tallies(
-            records, key_path, metric=metric, k=k, options=options, feedback=feedback
-        )
-    except _NeedsCarefulPass as problem:
-        known: Container[str]
-        if problem.unknown is not None:
-            known = _AllBut(problem.unknown)
-        else:
-            known = set(key_frame(key_path, metric).select("id").collect().get_column("id"))
-        for _ in _checked_records(
-            path,
-            metric=metric,
-            k=k,
-            fmt=fmt,
-            max_line_bytes=max_line_bytes,
-            max_file_bytes=max_file_bytes,
-            known_ids=known,
-            watched_duplicates=problem.duplicates,
-            progress=None,
-            options=options,
-            key_ids=_key_ids_reader(key_path, metric),
-        ):
-            pass
-        # Nothing wrong after all (the fast path was over-cautious): use the reference scorer.
-        return score_file_reference(
-            predictions_path=path,
-            key_path=key_path,
-            metric=metric,
-            k=k,
-            options=options,
-            progress=progress,
-            fmt=fmt,
-            max_line_bytes=max_line_bytes,
-            max_file_bytes=max_file_bytes,
-        )
-    result = _build_result(tallies, feedback, metric=metric, k=k, options=options)
-    if progress is not None:
-        progress(total, total)
-    return result
+    return _score_ranges(target_bytes=None, **locals())
+
+
+def score_file_chunked(
+    *,
+    predictions_path: str | os.PathLike[str],
+    key_path: str | os.PathLike[str],
+    metric: str,
+    k: int | None = None,
+    options: ScoringOptions | None = None,
+    fmt: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    max_file_bytes: int | None = None,
+    target_bytes: int = DEFAULT_CHUNK_BYTES,
+) -> ScoreResult:
+    """score_file over the ranges of ``plan_chunks(target_bytes=...)``, tallied one by one.
+
+    Sequential here (tests, small runs); a Celery chord runs the same three steps with the
+    chunks in parallel and ``record_errors=True``. Same result and same errors as score_file.
+    """
+    return _score_ranges(progress=None, **locals())

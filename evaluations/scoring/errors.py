@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["AnswerKeyError", "PredictionFileError", "quote_excerpt"]
+from collections.abc import Callable
+
+__all__ = ["AnswerKeyError", "PredictionFileError", "check_first_use", "quote_excerpt"]
 
 EXCERPT_CHARS = 40
 
@@ -44,3 +46,15 @@ class PredictionFileError(_ScoringFileError):
 
 class AnswerKeyError(_ScoringFileError):
     """An answer key is malformed; messages never contain answer or choice contents."""
+
+
+def check_first_use(
+    first_lines: dict[str, int],
+    ident: str,
+    line_no: int,
+    error: Callable[[int, str, int], Exception],
+) -> None:
+    """Note the line ``ident`` is first used on; a later use raises ``error(line, id, first)``."""
+    previous = first_lines.setdefault(ident, line_no)
+    if previous != line_no:
+        raise error(line_no, ident, previous)

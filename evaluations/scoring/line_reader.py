@@ -8,10 +8,11 @@ which keeps line numbers and contents identical between the fast and the careful
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import BinaryIO
 
-__all__ = ["UTF8_BOM", "is_blank", "iter_file_lines"]
+__all__ = ["UTF8_BOM", "is_blank", "iter_file_lines", "iter_range_lines"]
 
 UTF8_BOM = b"\xef\xbb\xbf"
 BLANK_CHARACTERS = " \t\r"
@@ -44,6 +45,41 @@ def iter_file_lines(
             yield line_no, None, bytes_read
             return
         yield line_no, content, bytes_read
+
+
+class _RangeReader:
+    """``readline`` over a file handle that stops at the end of a byte range."""
+
+    def __init__(self, handle: BinaryIO, length: int) -> None:
+        self.handle = handle
+        self.remaining = length
+
+    def readline(self, limit: int = -1) -> bytes:
+        if self.remaining <= 0:
+            return b""
+        size = self.remaining if limit < 0 else min(limit, self.remaining)
+        data = self.handle.readline(size)
+        self.remaining -= len(data)
+        return data
+
+
+def iter_range_lines(
+    path: str | os.PathLike[str],
+    start: int,
+    end: int,
+    max_line_bytes: int,
+    *,
+    first_line_no: int = 1,
+) -> Iterator[tuple[int, bytes | None, int]]:
+    """:func:`iter_file_lines` over the bytes ``[start, end)`` of a file; the third item is the
+    offset in the file just after the line. ``start`` is the beginning of line ``first_line_no``."""
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        reader = _RangeReader(handle, end - start)
+        for line_no, content, bytes_read in iter_file_lines(
+            reader, max_line_bytes, first_line_no=first_line_no
+        ):
+            yield line_no, content, start + bytes_read
 
 
 def is_blank(text: str) -> bool:

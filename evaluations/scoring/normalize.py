@@ -110,18 +110,17 @@ def normalize_choice(text: object, n_choices: int | None = None) -> str | None:
     label = _LABEL_PREFIX_RE.match(value)
     if label is not None and label.end() < len(value):
         value = value[label.end() :]
-    match = _CHOICE_RE.fullmatch(value)
-    if match is None:
-        return None
-    letter = (match.group(1) or match.group(2)).upper()
-    if n_choices is not None and CHOICE_LETTERS.index(letter) >= n_choices:
-        return None
-    return letter
+    return _choice_letter(value, n_choices)
 
 
 def key_choice(raw: str, n_choices: int | None = None) -> str | None:
     """A key's choice letter: ``B``, ``b``, ``(B)``, ``B.`` or ``B)``, no label; else None."""
-    match = _CHOICE_RE.fullmatch(fold(raw).strip())
+    return _choice_letter(fold(raw).strip(), n_choices)
+
+
+def _choice_letter(value: str, n_choices: int | None) -> str | None:
+    """The upper-case letter when ``value`` is exactly a choice form among ``n_choices``."""
+    match = _CHOICE_RE.fullmatch(value)
     if match is None:
         return None
     letter = (match.group(1) or match.group(2)).upper()

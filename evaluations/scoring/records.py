@@ -13,17 +13,11 @@ from pathlib import Path
 
 import polars as pl
 
+from .csv_lines import CsvLayout
 from .errors import PredictionFileError
-from .line_reader import UTF8_BOM, is_blank, iter_file_lines
-from .predictions import (
-    CsvLayout,
-    IgnoredFields,
-    nfc,
-    parse_csv_header,
-    parse_csv_line,
-    parse_json_line,
-)
-from .results import ScoringOptions
+from .fields import IgnoredFields, nfc
+from .line_reader import UTF8_BOM, is_blank
+from .predictions import LineFormat
 
 _WS = r"[ \t\r]*"
 _JSON_TEXT = r'[^"\\\x00-\x1f]*'
@@ -89,25 +83,6 @@ def _csv_pattern(columns: tuple[str, ...]) -> str:
     return "^" + ",".join(f"(?<{name}>{_CSV_COLUMN_PATTERNS[name]})" for name in columns) + "$"
 
 
-def _csv_header(path: Path, *, metric: str, max_line_bytes: int) -> tuple[CsvLayout, int]:
-    """Read the first non-blank line as the CSV header: (layout, byte offset after it)."""
-    with open(path, "rb") as handle:
-        for line_no, content, bytes_read in iter_file_lines(handle, max_line_bytes):
-            if content is None or b"\x00" in content:
-                raise _NeedsCarefulPass()
-            try:
-                text = content.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise _NeedsCarefulPass() from exc
-            if is_blank(text):
-                continue
-            try:
-                return parse_csv_header(text, metric=metric, line_no=line_no), bytes_read
-            except PredictionFileError as exc:
-                raise _NeedsCarefulPass() from exc
-    raise _NeedsCarefulPass()
-
-
 def _record_schema(metric: str) -> dict[str, pl.DataType]:
     schema: dict[str, pl.DataType] = {"id": pl.String()}
     if metric == "pass_at_k":
@@ -165,39 +140,35 @@ def _parse_block(
 
 def _read_records(
     path: Path,
+    line_format: LineFormat,
     *,
-    metric: str,
-    k: int | None,
-    fmt: str,
-    max_line_bytes: int,
-    options: ScoringOptions,
+    start: int,
+    end: int,
+    first_line_no: int,
     ignored: IgnoredFields,
-    start: int | None = None,
-    end: int | None = None,
-    first_line_no: int = 1,
-    layout: CsvLayout | None = None,
 ) -> pl.DataFrame:
-    """Parse the file (or the byte range ``[start, end)``) into id, value and line columns.
+    """Parse the byte range ``[start, end)`` into id, value and line columns.
 
-    A streaming read of blocks of whole lines matches the usual record layout with a regular
-    expression; lines it does not match (other key orders, escapes, extra fields, numbers,
-    ``null``, a byte order mark) are parsed by the careful path's own Python parser.
-    _NeedsCarefulPass on anything odd.
+    The range starts at the beginning of line ``first_line_no``; for CSV the header line
+    (``line_format.layout``) and the blank lines before it are skipped. A streaming read
+    of blocks of whole lines matches the usual record layout with a regular expression; lines
+    it does not match (other key orders, escapes, extra fields, numbers, ``null``, a byte
+    order mark) are parsed by the careful path's own Python parser. _NeedsCarefulPass on
+    anything odd.
     """
+    metric, layout, max_line_bytes = (
+        line_format.metric,
+        line_format.layout,
+        line_format.max_line_bytes,
+    )
     is_counts = metric == "pass_at_k"
-    ranged = start is not None
-    if not ranged:
-        start, first_line_no = 0, 1
-        if fmt == "csv":
-            layout, start = _csv_header(path, metric=metric, max_line_bytes=max_line_bytes)
-            first_line_no = layout.header_line + 1
     pattern, identity, value_names = _line_pattern(metric, layout)
-    skip_through = layout.header_line if (ranged and layout is not None) else 0
+    skip_through = layout.header_line if layout is not None else 0
     casts = _casts(metric)
     parts, leftovers = [], []
     base = first_line_no - 1
     try:
-        for block in _blocks_of_lines(path, start, max_line_bytes, end):
+        for block in _blocks_of_lines(path, start, end, max_line_bytes):
             frame = _parse_block(
                 block,
                 base=base,
@@ -233,23 +204,16 @@ def _read_records(
             with open(path, "rb") as handle:
                 has_bom = handle.read(len(UTF8_BOM)) == UTF8_BOM
         parts += _parse_unmatched_lines(
-            rest,
-            casts=casts,
-            metric=metric,
-            k=k,
-            layout=layout,
-            has_bom=has_bom,
-            options=options,
-            ignored=ignored,
+            rest, line_format, casts=casts, has_bom=has_bom, ignored=ignored
         )
     if not parts:
         return pl.DataFrame(schema=_record_schema(metric))
     records = pl.concat(parts, how="vertical", rechunk=False) if len(parts) > 1 else parts[0]
     if is_counts and records.height:
-        needed = max(k or 1, 1)
+        needed = max(line_format.k or 1, 1)
         too_many = pl.lit(False)
-        if options.max_samples is not None:
-            too_many = pl.col("n") > options.max_samples
+        if line_format.max_samples is not None:
+            too_many = pl.col("n") > line_format.max_samples
         bad = records.select(
             ((pl.col("c") > pl.col("n")) | (pl.col("n") < needed) | too_many).any()
         ).item()
@@ -287,21 +251,17 @@ def _nfc_ids(records: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _blocks_of_lines(
-    path: Path, offset: int, max_line_bytes: int, end: int | None = None
-) -> Iterator[bytes]:
-    """Read the file from ``offset`` (to ``end``) in blocks of whole lines (cut after ``\\n``)."""
+def _blocks_of_lines(path: Path, start: int, end: int, max_line_bytes: int) -> Iterator[bytes]:
+    """Read the bytes ``[start, end)`` of the file in blocks of whole lines (cut after ``\\n``)."""
     carry = b""
     with open(path, "rb") as handle:
-        handle.seek(offset)
-        remaining = None if end is None else end - offset
-        while True:
-            size = _BLOCK_BYTES if remaining is None else min(_BLOCK_BYTES, remaining)
-            chunk = handle.read(size) if size > 0 else b""
-            if not chunk:
-                break
-            if remaining is not None:
-                remaining -= len(chunk)
+        handle.seek(start)
+        remaining = end - start
+        # Whole blocks are asked for until a read comes back empty, at the end of the range
+        # or of the file, as a plain read to the end of the file would (the allocator then
+        # hands the last block back at once).
+        while chunk := handle.read(_BLOCK_BYTES)[:remaining]:
+            remaining -= len(chunk)
             data = carry + chunk if carry else chunk
             cut = data.rfind(b"\n") + 1
             if cut == 0:
@@ -317,20 +277,17 @@ def _blocks_of_lines(
 
 def _parse_unmatched_lines(
     rest: pl.DataFrame,
+    line_format: LineFormat,
     *,
     casts: list[pl.Expr],
-    metric: str,
-    k: int | None,
-    layout: CsvLayout | None,
     has_bom: bool,
-    options: ScoringOptions,
     ignored: IgnoredFields,
 ) -> list[pl.DataFrame]:
     """Records of the lines the fast regex did not match: first a looser regex over JSON
     predictions (when there are many such lines, e.g. keys in another order), then the careful
     path's own parser for whatever is still left."""
     parts = []
-    if metric != "pass_at_k" and layout is None:
+    if line_format.metric != "pass_at_k" and line_format.layout is None:
         # Predictions with JSON escapes (a newline, a quote, Korean written as \\uXXXX), in
         # either key order; what is left goes to the careful path's parser.
         for pattern in _JSON_PATTERNS["prediction"][1:]:
@@ -351,31 +308,15 @@ def _parse_unmatched_lines(
                 )
             )
             rest = rest.filter(~hit)
-    parts.append(
-        _parse_leftovers(
-            rest,
-            metric=metric,
-            k=k,
-            layout=layout,
-            has_bom=has_bom,
-            options=options,
-            ignored=ignored,
-        )
-    )
+    parts.append(_parse_leftovers(rest, line_format, has_bom=has_bom, ignored=ignored))
     return parts
 
 
 def _parse_leftovers(
-    rest: pl.DataFrame,
-    *,
-    metric: str,
-    k: int | None,
-    layout: CsvLayout | None,
-    has_bom: bool,
-    options: ScoringOptions,
-    ignored: IgnoredFields,
+    rest: pl.DataFrame, line_format: LineFormat, *, has_bom: bool, ignored: IgnoredFields
 ) -> pl.DataFrame:
     """Parse lines the regexes did not recognise with the careful path's own parser."""
+    metric = line_format.metric
     ids, first, second, lines = [], [], [], []
     for line_no, text in rest.select("line_no", "text").iter_rows():
         if line_no == 1 and has_bom:
@@ -383,24 +324,7 @@ def _parse_leftovers(
         if is_blank(text):
             continue
         try:
-            if layout is None:
-                ident, value = parse_json_line(
-                    text,
-                    metric=metric,
-                    line_no=line_no,
-                    k=k,
-                    max_samples=options.max_samples,
-                    ignored=ignored,
-                )
-            else:
-                ident, value = parse_csv_line(
-                    text,
-                    layout=layout,
-                    metric=metric,
-                    line_no=line_no,
-                    k=k,
-                    max_samples=options.max_samples,
-                )
+            ident, value = line_format.parse(text, line_no, ignored)
         except PredictionFileError as exc:
             raise _NeedsCarefulPass() from exc
         ids.append(ident)

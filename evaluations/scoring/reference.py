@@ -1,30 +1,24 @@
-"""The careful path: line-by-line reading, id checks in line order, and the reference scorer.
+"""The reference scorer: the plain definition of a score, the oracle the tests compare with.
 
-:func:`score_file_reference` is the definition the fast path must match: dictionaries and
-loops over :func:`~evaluations.scoring.predictions.iter_predictions`, judged item by item
-with the same :class:`~evaluations.scoring.results._Judge`. :func:`_checked_records` is also
-what every path re-reads a file with to name its first problem (line, field, message).
+:func:`score_file_reference` reads the file line by line
+(:func:`~evaluations.scoring.predictions.iter_predictions`), checks ids in line order
+(:func:`~evaluations.scoring.id_checks.checked_ids`), then goes through the key item by item
+with dictionaries and loops, judged with the same :class:`~evaluations.scoring.results._Judge`.
+It shares no code with the fast polars path of :func:`~evaluations.scoring.engine.score_file`
+beyond the line parser and the judge, so the tests can hold one against the other.
 """
 
 from __future__ import annotations
 
 import os
-import unicodedata
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable
 
-from .answer_key import key_frame, load_answer_key
-from .errors import PredictionFileError, quote_excerpt
-from .extraction import (
-    INVALID_REASONS,
-    WRONG,
-)
+from .answer_key import check_key_metric, load_answer_key
+from .extraction import INVALID_REASONS, WRONG
+from .fields import DEFAULT_MAX_LINE_BYTES, PredictionValue
+from .id_checks import checked_ids
 from .metrics import pass_at_k
-from .predictions import (
-    DEFAULT_MAX_LINE_BYTES,
-    IgnoredFields,
-    PredictionValue,
-    iter_predictions,
-)
+from .predictions import iter_predictions
 from .results import (
     ScoreResult,
     ScoringOptions,
@@ -36,108 +30,7 @@ from .results import (
     _Tally,
 )
 
-ProgressCallback = Callable[[int, int], None]
-
-
-def _checked_records(
-    predictions_path: str | os.PathLike[str],
-    *,
-    metric: str,
-    k: int | None,
-    fmt: str | None,
-    max_line_bytes: int,
-    max_file_bytes: int | None,
-    known_ids: Container[str],
-    watched_duplicates: Container[str] | None,
-    progress: ProgressCallback | None,
-    options: ScoringOptions,
-    key_ids: Callable[[], Iterable[str]] | None = None,
-    ignored: IgnoredFields | None = None,
-) -> Iterator[tuple[int, str, PredictionValue]]:
-    """iter_predictions plus duplicate / unknown id checks against the key, in line order."""
-    return _checked_ids(
-        iter_predictions(
-            predictions_path,
-            metric=metric,
-            max_line_bytes=max_line_bytes,
-            fmt=fmt,
-            k=k,
-            max_file_bytes=max_file_bytes,
-            progress=progress,
-            max_samples=options.max_samples,
-            ignored=ignored,
-        ),
-        known_ids=known_ids,
-        watched_duplicates=watched_duplicates,
-        key_ids=key_ids,
-    )
-
-
-def _skeleton(text: str) -> str:
-    """An id with compatibility forms folded and invisible characters dropped."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
-
-
-def _unknown_id_error(
-    line_no: int, ident: str, key_ids: Callable[[], Iterable[str]] | None
-) -> PredictionFileError:
-    hint = ""
-    if key_ids is not None:
-        target = _skeleton(ident)
-        twin = next((key for key in key_ids() if _skeleton(key) == target), None)
-        if twin is not None:
-            hint = (
-                f" It differs from the key's id {quote_excerpt(twin)} only in its Unicode form "
-                "(full-width or compatibility characters, or invisible characters such as a "
-                "zero-width space); write the id exactly as the key does."
-            )
-    return PredictionFileError(
-        "unknown_id",
-        f"Line {line_no} has the id {quote_excerpt(ident)}, which is not in this "
-        f"benchmark's answer key; check that the file is for this benchmark.{hint}",
-        line=line_no,
-        field="id",
-    )
-
-
-def _checked_ids(
-    records: Iterator[tuple[int, str, PredictionValue]],
-    *,
-    known_ids: Container[str],
-    watched_duplicates: Container[str] | None,
-    key_ids: Callable[[], Iterable[str]] | None = None,
-) -> Iterator[tuple[int, str, PredictionValue]]:
-    """Duplicate / unknown id checks against the key over ``(line_no, id, value)`` records."""
-    first_line: dict[str, int] = {}
-    for line_no, ident, value in records:
-        if watched_duplicates is None or ident in watched_duplicates:
-            previous = first_line.setdefault(ident, line_no)
-            if previous != line_no:
-                raise PredictionFileError(
-                    "duplicate_id",
-                    f"Line {line_no} repeats the id {quote_excerpt(ident)} already used on line "
-                    f"{previous}; give each item exactly one prediction.",
-                    line=line_no,
-                    field="id",
-                )
-        if ident not in known_ids:
-            raise _unknown_id_error(line_no, ident, key_ids)
-        yield line_no, ident, value
-
-
-def _key_ids_reader(key_path: str | os.PathLike[str], metric: str):
-    def read() -> Iterable[str]:
-        return key_frame(key_path, metric).select("id").collect().get_column("id").to_list()
-
-    return read
-
-
-def _check_key_metric(stored: str, requested: str) -> None:
-    if stored != requested:
-        raise ValueError(
-            f"the answer key was prepared for {stored!r}, but scoring asked for {requested!r}"
-        )
+__all__ = ["score_file_reference"]
 
 
 def score_file_reference(
@@ -147,7 +40,7 @@ def score_file_reference(
     metric: str,
     k: int | None = None,
     options: ScoringOptions | None = None,
-    progress: ProgressCallback | None = None,
+    progress: Callable[[int, int], None] | None = None,
     fmt: str | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     max_file_bytes: int | None = None,
@@ -156,23 +49,23 @@ def score_file_reference(
     k = _check_arguments(metric, k)
     options = options or ScoringOptions()
     key = load_answer_key(key_path)
-    _check_key_metric(key.metric, metric)
+    check_key_metric(key.metric, metric)
     items = {row[0]: row for row in key.frame.iter_rows()}
     feedback = _Feedback()
-    given: dict[str, tuple[int, PredictionValue]] = {}
-    for line_no, ident, value in _checked_records(
+    records = iter_predictions(
         predictions_path,
         metric=metric,
-        k=k,
-        fmt=fmt,
         max_line_bytes=max_line_bytes,
+        fmt=fmt,
+        k=k,
         max_file_bytes=max_file_bytes,
-        known_ids=items,
-        watched_duplicates=None,
         progress=progress,
-        options=options,
-        key_ids=lambda: list(items),
+        max_samples=options.max_samples,
         ignored=feedback.ignored,
+    )
+    given: dict[str, tuple[int, PredictionValue]] = {}
+    for line_no, ident, value in checked_ids(
+        records, known_ids=items, watched_duplicates=None, key_ids=lambda: list(items)
     ):
         given[ident] = (line_no, value)
     judge = _Judge(metric, options)

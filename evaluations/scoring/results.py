@@ -29,13 +29,10 @@ from .extraction import (
     extract_exact,
     shorten,
 )
+from .fields import IgnoredFields, prediction_fields
 from .intervals import bounded_mean_interval, proportion_interval
 from .metrics import macro_average
 from .normalize import KeyAnswer
-from .predictions import (
-    IgnoredFields,
-    prediction_fields,
-)
 
 CONFIDENCE = 0.95
 EXAMPLES = 20

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evaluations.scoring import chunks, records
+from evaluations.scoring import range_tally, ranges, records
 from evaluations.scoring.chunks import (
     ChunkTally,
     merge_chunks,
@@ -49,12 +49,12 @@ def arguments(path, key_path, metric, options=None):
 
 def only_fast():
     """Clean files must be scored by the fast path in every chunk, never the careful one."""
-    return mock.patch.object(chunks, "_careful_chunk", side_effect=AssertionError("careful"))
+    return mock.patch.object(range_tally, "_careful_tally", side_effect=AssertionError("careful"))
 
 
 def only_careful():
     """Force the careful line-by-line path in every chunk."""
-    return mock.patch.object(chunks, "_fast_chunk", side_effect=chunks._NeedsCarefulPass())
+    return mock.patch.object(range_tally, "_fast_tally", side_effect=records._NeedsCarefulPass())
 
 
 def small_blocks(enabled=True):
@@ -63,7 +63,7 @@ def small_blocks(enabled=True):
         return contextlib.nullcontext()
     stack = contextlib.ExitStack()
     stack.enter_context(mock.patch.object(records, "_BLOCK_BYTES", 37))
-    stack.enter_context(mock.patch.object(chunks, "_SCAN_BYTES", 5))
+    stack.enter_context(mock.patch.object(ranges, "_SCAN_BYTES", 5))
     return stack
 
 

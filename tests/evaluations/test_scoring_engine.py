@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evaluations.scoring import engine
+from evaluations.scoring import range_tally
 from evaluations.scoring.answer_key import answer_key_from_items, write_answer_key
 from evaluations.scoring.engine import ScoringOptions, score_file, score_file_reference
 from evaluations.scoring.errors import PredictionFileError
@@ -180,7 +180,7 @@ def both(directory, metric, items, lines, options=None, **layout):
         "options": options,
     }
     # Clean files must be scored by the fast path alone, never by the careful fallback.
-    with mock.patch.object(engine, "_checked_records", side_effect=AssertionError("fallback")):
+    with mock.patch.object(range_tally, "_careful_tally", side_effect=AssertionError("fallback")):
         fast = score_file(**kwargs)
     return fast, score_file_reference(**kwargs)
 
