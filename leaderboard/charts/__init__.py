@@ -1,10 +1,11 @@
-"""The six charts, one module each: plain rows in, a `plotly.graph_objects.Figure` (with its JSON,
-table and summary: `Chart`) out. Imports plotly and the standard library only, never Django.
+"""The six charts, one module each: plain rows in, a validated `plotly.graph_objects.Figure` out
+(as `Chart`: its JSON, table and summary). Imports plotly and the standard library, never Django.
 
 Views translate the labels (`DEFAULT_LABELS` keys) and pass them in; the page embeds
 `Chart.figure_json` in a `<script type="application/json">` and `static/js/charts.js` draws it
 with the vendored plotly.js. Shared parts: `style` (colours, symbols, patterns), `text` (labels,
-number formats), `figure` (`Chart`, layout and axes, the empty figure, the JSON).
+number formats), `figure` (`Chart`, layout and axes, the empty figure, the JSON), `memo` (the
+same input gets the same chart back without building it again).
 """
 
 from .comparison import MAX_COMPARED_MODELS, ComparisonRow, comparison_chart

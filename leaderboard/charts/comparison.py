@@ -9,6 +9,7 @@ from typing import Literal
 import plotly.graph_objects as go
 
 from .figure import Chart, category_axis, chart_layout, empty_chart, make_figure, value_axis
+from .memo import memoised
 from .style import Styles
 from .text import MISSING, Number, esc, fixed, label, merge_labels, number, rounded, unique
 
@@ -26,6 +27,7 @@ class ComparisonRow:
     decimals: int = 1
 
 
+@memoised
 def comparison_chart(
     rows: Sequence[ComparisonRow],
     *,
@@ -90,4 +92,4 @@ def comparison_chart(
                 firsts[model] += 1
     items = labels["list_separator"].join(f"{model} {count}" for model, count in firsts.items())
     summary = label(labels, "summary_comparison", items=items)
-    return Chart(make_figure(data, layout), headers, tuple(table_rows), summary)
+    return Chart.of(make_figure(data, layout), headers, tuple(table_rows), summary)

@@ -10,6 +10,7 @@ from typing import Literal
 import plotly.graph_objects as go
 
 from .figure import Chart, chart_layout, empty_chart, log_tick_properties, make_figure, value_axis
+from .memo import memoised
 from .style import Styles
 from .text import Number, esc, label, merge_labels, number, percent, rounded, short
 
@@ -25,6 +26,7 @@ class EfficiencyRow:
     active_params_b: Number | None = None  # active parameters (MoE) in billions; None: unknown
 
 
+@memoised
 def efficiency_chart(
     rows: Sequence[EfficiencyRow],
     *,
@@ -115,4 +117,4 @@ def efficiency_chart(
         sentences.append(
             label(labels, "summary_params_unknown", models=labels["list_separator"].join(unknown))
         )
-    return Chart(make_figure(data, layout), headers, table_rows, " ".join(sentences))
+    return Chart.of(make_figure(data, layout), headers, table_rows, " ".join(sentences))

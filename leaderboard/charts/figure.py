@@ -8,9 +8,10 @@ no Plotly template (the page's CSS and `static/js/charts.js` theme the figure).
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
@@ -26,26 +27,38 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """A Plotly figure, its JSON for the page, and its text equivalents (table and summary).
+    """A chart as the page needs it: its figure's JSON and its text equivalents (table, summary).
 
-    `figure_json` is the figure serialised once, when the chart is made, by Plotly's JSON
-    encoder (orjson engine): a page embeds it as it is, in a `<script type="application/json">`
-    (it holds no `<`, `>` or `&`), and `static/js/charts.js` draws it.
+    `figure_json` is the plotly figure serialised once, when the chart is made, by Plotly's
+    JSON encoder (orjson engine): a page embeds it as it is, in a
+    `<script type="application/json">` (it holds no `<`, `>` or `&`), and
+    `static/js/charts.js` draws it. `figure` reads it back as a `plotly.graph_objects.Figure`.
     """
 
-    figure: go.Figure
+    figure_json: str
     table_headers: tuple[str, ...]
     table_rows: tuple[tuple[str, ...], ...]
     summary: str
-    figure_json: str = field(init=False, repr=False, compare=False)
+    has_data: bool = True  # False for the figure that only says "No data to show."
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "figure_json", figure_json(self.figure))
+    @classmethod
+    def of(
+        cls,
+        figure: go.Figure,
+        headers: Sequence[str],
+        rows: tuple[tuple[str, ...], ...],
+        summary: str,
+    ) -> Chart:
+        """The chart of a built figure, serialised here, once."""
+        return cls(figure_json(figure), tuple(headers), rows, summary, bool(figure.data))
 
     @property
-    def has_data(self) -> bool:
-        """False for the figure that only says "No data to show."."""
-        return bool(self.figure.data)
+    def figure(self) -> go.Figure:
+        """The figure, read back (and validated) from the JSON the page gets: a new object each
+        time, so a chart shared by several requests cannot be changed through it."""
+        figure = go.Figure(json.loads(self.figure_json))
+        figure.layout.template = None  # as built: no Plotly template
+        return figure
 
 
 def figure_json(figure: go.Figure) -> str:
@@ -140,4 +153,4 @@ def empty_chart(labels: Mapping[str, str], headers: Sequence[str]) -> Chart:
             }
         ],
     )
-    return Chart(make_figure([], layout), tuple(headers), (), labels["no_data"])
+    return Chart.of(make_figure([], layout), headers, (), labels["no_data"])

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from .figure import Chart, category_axis, chart_layout, empty_chart, make_figure, value_axis
+from .memo import memoised
 from .style import Styles
 from .text import Number, esc, fixed, label, merge_labels, number, rounded, unique
 
@@ -25,6 +26,7 @@ class IntervalRow:
     decimals: int = 1  # precision the metric supports
 
 
+@memoised
 def interval_chart(
     rows: Sequence[IntervalRow],
     *,
@@ -136,4 +138,4 @@ def interval_chart(
             low=fixed(low, row.decimals),
             high=fixed(high, row.decimals),
         )
-    return Chart(make_figure(data, layout), headers, table_rows, summary)
+    return Chart.of(make_figure(data, layout), headers, table_rows, summary)

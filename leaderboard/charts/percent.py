@@ -18,6 +18,7 @@ from .figure import (
     make_figure,
     value_axis,
 )
+from .memo import memoised
 from .style import BELOW_TARGET_PATTERN, LINE_COLOR, TRANSPARENT, Styles
 from .text import (
     Number,
@@ -51,6 +52,7 @@ class PercentOfReferenceRow:
     decimals: int = 1  # precision of the scores
 
 
+@memoised
 def percent_of_reference_chart(
     rows: Sequence[PercentOfReferenceRow],
     *,
@@ -196,7 +198,7 @@ def percent_of_reference_chart(
             benchmark=lowest[0].benchmark_label,
             percent=percent(lowest[3]),
         )
-    return Chart(make_figure(data, layout), headers, table_rows, summary)
+    return Chart.of(make_figure(data, layout), headers, table_rows, summary)
 
 
 def below_target_legend_entry(name: str, *, offsetgroup: str) -> go.Bar:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from .figure import Chart, category_axis, chart_layout, empty_chart, make_figure, value_axis
+from .memo import memoised
 from .style import Styles
 from .text import Number, esc, label, merge_labels, number, rounded, short, unique
 
@@ -23,6 +24,7 @@ class PhasePointsRow:
     max_points: Number | None = None  # shown as "74.3 / 100" in hover and table
 
 
+@memoised
 def phase_progression_chart(
     rows: Sequence[PhasePointsRow],
     *,
@@ -76,4 +78,4 @@ def phase_progression_chart(
     )
     items = labels["item_separator"].join(f"{r.team_name} {points_text(r, p)}" for r, p in latest)
     summary = label(labels, "summary_phase", phase=last_phase, items=items)
-    return Chart(make_figure(data, layout), headers, table_rows, summary)
+    return Chart.of(make_figure(data, layout), headers, table_rows, summary)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from .figure import Chart, category_axis, chart_layout, empty_chart, make_figure, value_axis
+from .memo import memoised
 from .style import LINE_COLOR, Styles
 from .text import Number, esc, fixed, label, merge_labels, number, rounded, signed_percent, unique
 
@@ -24,6 +25,7 @@ class RelativePerformanceRow:
     decimals: int = 1  # precision of the two means in hover text and table
 
 
+@memoised
 def relative_performance_chart(
     rows: Sequence[RelativePerformanceRow],
     *,
@@ -124,4 +126,4 @@ def relative_performance_chart(
         reference=reference_name,
         items=labels["item_separator"].join(items),
     )
-    return Chart(make_figure(data, layout), headers, table_rows, summary)
+    return Chart.of(make_figure(data, layout), headers, table_rows, summary)

@@ -40,6 +40,7 @@ from leaderboard.charts import (
     team_color,
     team_symbol,
 )
+from leaderboard.charts.memo import MEMO_SIZE, memo_clear
 
 ROOT = Path(__file__).resolve().parents[2]
 TEAMS = ["lg", "naver", "nc", "skt", "upstage"]
@@ -659,8 +660,6 @@ def test_the_page_json_is_the_figure_and_validates_against_plotly(name, labels):
     read_back = json.loads(go.Figure(sent).to_json())  # plotly reads it back unchanged,
     assert read_back["layout"].pop("template")  # adding only its default template
     assert read_back == sent
-    built = chart.figure.to_plotly_json()
-    assert sent["data"] == json.loads(json.dumps(built["data"]))
     # A misspelt property is refused by name, where the browser would silently ignore it.
     broken = json.loads(chart.figure_json)
     broken["data"][0]["markr"] = {"color": "red"}
@@ -696,6 +695,46 @@ def test_plotly_py_validates_against_the_plotly_js_the_site_serves():
     npm = json.loads((ROOT / "package.json").read_text())["dependencies"]
     assert npm["plotly.js-basic-dist-min"] == served
     assert get_plotlyjs_version() == served, (plotly.__version__, served)
+
+
+def test_the_same_input_gets_the_same_chart_back_without_building_it_again(monkeypatch):
+    memo_clear()
+    first = interval_chart(interval_rows(), labels=KOREAN, team_order=TEAMS)
+    calls = []
+    real = go.Figure
+    monkeypatch.setattr(
+        "leaderboard.charts.figure.go.Figure", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    again = interval_chart(
+        iter(interval_rows()), labels=dict(KOREAN), team_order=list(TEAMS)
+    )  # equal, not identical, input
+    assert again is first and calls == []
+    # any difference in the input is another chart: rows, labels, options
+    changed = [*interval_rows()[:-1], IntervalRow("DeepSeek-R1", None, "KMMLU-Pro", 66.5)]
+    other = interval_chart(changed, labels=KOREAN, team_order=TEAMS)
+    assert ("DeepSeek-R1", "KMMLU-Pro", "66.5", "구간 없음") in other.table_rows and calls
+    english = interval_chart(interval_rows(), team_order=TEAMS)
+    assert english.table_headers[0] == "Model" and first.table_headers[0] == "모델"
+    reordered = interval_chart(interval_rows(), labels=KOREAN, team_order=TEAMS[::-1])
+    assert reordered.figure_json != first.figure_json
+    # a figure read from a shared chart is the reader's own
+    first.figure.data[0].marker.color = "red"
+    assert "red" not in first.figure_json and first.figure.data[0].marker.color != "red"
+
+
+def test_the_memo_is_bounded_and_builds_unhashable_input_without_it():
+    memo_clear()
+    first = comparison_chart(comparison_rows())
+    for i in range(MEMO_SIZE):
+        comparison_chart([ComparisonRow("Model", None, "Math", i)])
+    assert comparison_chart(comparison_rows()) is not first  # evicted, built again
+    assert comparison_chart(comparison_rows()) == first
+    labels = {"score": "Score", "unused": {"a set"}}  # unhashable: built each time, alike
+    once, twice = (
+        comparison_chart(comparison_rows(), labels=labels),
+        comparison_chart(comparison_rows(), labels=labels),
+    )
+    assert once is not twice and once == twice == comparison_chart(comparison_rows())
 
 
 def test_charts_module_does_not_import_django():
