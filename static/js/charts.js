@@ -1,9 +1,9 @@
 /*
- * Draws the figures built by leaderboard/charts.py.
+ * Draws the figures built by leaderboard/charts/ (plotly.py figures, serialised once there).
  *
  * Contract with the templates (no inline script anywhere: CSP script-src 'self'):
  *   <div class="chart" id="chart-X" data-chart-src="chart-X-data"></div>
- *   {{ chart.figure|json_script:"chart-X-data" }}
+ *   <script id="chart-X-data" type="application/json">{{ chart.figure_json|safe }}</script>
  * and, before this file, <script src=".../vendor/plotly-basic.min.js" defer></script>.
  *
  * Each drawn div gets data-drawn="1" (and <html> gets the class "charts-drawn" once all are
