@@ -2,7 +2,9 @@
 
 A run creates the rows that are missing and reports every difference between the files and
 the database without changing it. With `update=True` it applies the differences, each as an
-audit entry (`program.update`). Created scores and decisions are audited as imports.
+audit entry (`program.update`), or, where a difference changes the public record, as a public
+correction with the reason given (`public_changes.py`). Created scores and decisions are audited
+as imports.
 """
 
 from __future__ import annotations
@@ -59,14 +61,29 @@ def read_csv(path: Path) -> list[tuple[int, dict]]:
 
 
 @transaction.atomic
-def program_load(*, data_dir: Path = PROGRAM_DATA_DIR, update: bool = False, actor=None):
-    """Load the program's published facts; see the module docstring for what a rerun does."""
+def program_load(
+    *, data_dir: Path = PROGRAM_DATA_DIR, update: bool = False, actor=None, reason=None
+):
+    """Load the program's published facts; see the module docstring for what a rerun does.
+
+    `reason` (a `CorrectionReason`) is needed when `update` changes the public record (a
+    published decision, points, gate or a public score): each such change is then a public
+    correction. Without it such an update raises `ProgramDataError` naming the rows, and the
+    whole load is rolled back.
+    """
     program = read_program(data_dir)
     check_scheme(program)
     report = LoadReport(update=update)
-    sync = Syncer(report, actor)
+    sync = Syncer(report, actor, reason)
     loader = _Loader(program, data_dir, sync)
     loader.run()
+    if report.needs_reason:
+        listed = "\n".join(f"  {difference}" for difference in report.needs_reason)
+        raise ProgramDataError(
+            f"{len(report.needs_reason)} differences change the public record; a public "
+            "correction needs its reason in Korean and English (--reason-ko and --reason-en). "
+            f"Nothing was changed:\n{listed}"
+        )
     return report
 
 

@@ -33,6 +33,8 @@ class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     differences: list[Difference] = field(default_factory=list)
+    # Differences in public rows that `update` could not apply: they need a correction reason.
+    needs_reason: list[Difference] = field(default_factory=list)
 
     def count(self, counts: dict[str, int], kind: str) -> None:
         counts[kind] = counts.get(kind, 0) + 1
@@ -74,9 +76,10 @@ def differs(current, wanted) -> bool:
 class Syncer:
     """Creates missing rows; for existing ones, reports (or with `update`, applies) differences."""
 
-    def __init__(self, report: LoadReport, actor=None):
+    def __init__(self, report: LoadReport, actor=None, reason=None):
         self.report = report
         self.actor = actor
+        self.reason = reason  # a CorrectionReason for changes to the public record
 
     def sync(self, model, lookup: dict, values: dict, kind: str, *, key: str, phase_id=None):
         """(instance, created) for the row `lookup` with `values`."""
@@ -94,11 +97,27 @@ class Syncer:
                 Difference(kind, key, name, shown(getattr(obj, name)), shown(values[name]))
             )
         if self.report.update:
+            from .public_changes import correction_from_load, public_row, reason_complete
+
+            row = public_row(obj)
+            if row is not None and not reason_complete(self.reason):
+                self.report.needs_reason.extend(self.report.differences[-len(changed) :])
+                return obj, False
             before = {name: plain(getattr(obj, name)) for name in changed}
             for name in changed:
                 setattr(obj, name, values[name])
             obj.save(update_fields=changed)
             after = {name: plain(values[name]) for name in changed}
-            audit_record(self.actor, "program.update", obj, before, after, phase_id=phase_id)
+            if row is None:
+                audit_record(self.actor, "program.update", obj, before, after, phase_id=phase_id)
+            else:
+                correction_from_load(
+                    actor=self.actor,
+                    row=row,
+                    obj=obj,
+                    before=before,
+                    after=after,
+                    reason=self.reason,
+                )
             self.report.count(self.report.updated, kind)
         return obj, False

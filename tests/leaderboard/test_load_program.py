@@ -8,12 +8,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import reverse
 from django.utils.timezone import localdate
 from django.utils.translation import override
 
 from leaderboard import models as lb
+from leaderboard.corrections import CorrectionReason
 from leaderboard.program.loader import PROGRAM_DATA_DIR, program_load
 from leaderboard.program.sync import ProgramDataError
 
@@ -175,12 +178,34 @@ def test_load_program_after_an_evaluator_change_keeps_it_and_prints_the_differen
     assert "--update" in out
     assert lb.AuditEntry.objects.count() == entries
 
-    call_command("load_program", "--update")
+    # The reason is part of a published decision: --update alone refuses and changes nothing.
+    with pytest.raises(CommandError, match="--reason-ko and --reason-en") as refused:
+        call_command("load_program", "--update")
+    assert "assessments first-stage/nc-ai: reasons_en" in str(refused.value)
+    phase.refresh_from_db()
+    assert phase.announcement_at == moved
+    assert lb.AuditEntry.objects.count() == entries
+
+    call_command(
+        "load_program",
+        "--update",
+        "--reason-ko=공개 자료의 원문으로 되돌림",
+        "--reason-en=Restored to the published source's wording",
+    )
     phase.refresh_from_db()
     assert phase.announcement_at == datetime.fromisoformat("2026-01-15T00:00:00+09:00")
     updates = lb.AuditEntry.objects.filter(action="program.update").order_by("seq")
-    assert [e.object_label for e in updates] == ["First stage", str(nc)]
+    assert [e.object_label for e in updates] == ["First stage"]
     assert '"announcement_at"' in updates[0].before and '"announcement_at"' in updates[0].after
+    # The decision's change is a public correction with the earlier value kept.
+    correction = lb.Correction.objects.get()
+    assert correction.kind == lb.Correction.Kind.DECISION
+    assert correction.team.slug == "nc-ai"
+    assert correction.reason_en == "Restored to the published source's wording"
+    assert "reason edited by an evaluator" in correction.earlier_en
+    assert lb.AuditEntry.objects.filter(action="correction.decision").count() == 1
+    page = Client().get(reverse("leaderboard:phase_decisions", args=["first-stage"]))
+    assert "공개 자료의 원문으로 되돌림" in page.content.decode()
     from leaderboard.audit import audit_chain_verify
 
     assert audit_chain_verify().ok
@@ -467,3 +492,37 @@ def test_figures_that_are_not_public_stay_empty():
     assert not skt.points.filter(component__code="expert").exists()
     claude = lb.FoundationModel.objects.get(slug="claude-opus-5")
     assert claude.organization == "" and claude.release_date is None
+
+
+def test_an_update_that_changes_a_public_score_is_a_public_correction_or_nothing(tmp_path):
+    """A data file that says 83.9 where the public score says 83.8: --update without a reason
+    changes nothing; with one, the score changes and the correction keeps 83.8 in public."""
+    data = copy_data(tmp_path)
+    program_load(data_dir=data)
+    path = data / "published_scores.csv"
+    text = path.read_text(encoding="utf-8")
+    line = "K-EXAONE 236B-A23B,LG AI Research,reasoning,MMLU-Pro,83.8,"
+    assert line in text
+    path.write_text(text.replace(line, line.replace("83.8", "83.9")), encoding="utf-8")
+    score = lb.Score.objects.get(model__slug="k-exaone-236b-a23b", benchmark__code="mmlu-pro")
+    entries = lb.AuditEntry.objects.count()
+
+    with pytest.raises(ProgramDataError, match="change the public record"):
+        program_load(data_dir=data, update=True)
+    score.refresh_from_db()
+    assert score.value == Decimal("83.8")
+    assert lb.AuditEntry.objects.count() == entries
+    with pytest.raises(ProgramDataError):  # half a reason is no reason
+        program_load(data_dir=data, update=True, reason=CorrectionReason("오타 정정", " "))
+
+    program_load(
+        data_dir=data, update=True, reason=CorrectionReason("오타 정정", "A typing error fixed")
+    )
+    score.refresh_from_db()
+    assert score.value == Decimal("83.9")
+    correction = lb.Correction.objects.get(kind=lb.Correction.Kind.SCORE)
+    assert correction.model == score.model
+    assert "83.8" in correction.earlier_en and "83.9" in correction.change_en
+    assert not lb.AuditEntry.objects.filter(action="program.update").exists()
+    page = Client().get(reverse("leaderboard:model", args=[score.model.slug]))
+    assert "A typing error fixed" in page.content.decode() or "오타 정정" in page.content.decode()

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from leaderboard.corrections import CorrectionReason
 from leaderboard.program.loader import program_load
 from leaderboard.program.sync import ProgramDataError
 
@@ -16,10 +17,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Apply the differences to the database, each as an audit entry.",
         )
+        parser.add_argument(
+            "--reason-ko",
+            default="",
+            help="With --update: why the public record changes (Korean); needed when a "
+            "published decision, points, gate or public score changes (a public correction).",
+        )
+        parser.add_argument("--reason-en", default="", help="The same reason in English.")
 
     def handle(self, *args, **options):
         try:
-            report = program_load(update=options["update"])
+            report = program_load(
+                update=options["update"],
+                reason=CorrectionReason(options["reason_ko"], options["reason_en"]),
+            )
         except ProgramDataError as exc:
             raise CommandError(str(exc)) from exc
         for label, counts in (("created", report.created), ("updated", report.updated)):
