@@ -21,7 +21,7 @@ from .corrections import (
     reason_errors,
     snapshot_changes,
 )
-from .evaluator_selectors import phase_undecided_teams
+from .decisions.selectors import phase_undecided_teams
 from .models import (
     Assessment,
     ComponentPoints,

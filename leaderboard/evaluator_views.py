@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import assessment_services as services
-from . import evaluator_selectors as selectors
+from .decisions import selectors
 from .corrections import CorrectionReason
 from .evaluator_forms import AssessmentForm, PublishForm
 from .models import Assessment, Correction, Phase, Team, is_evaluator

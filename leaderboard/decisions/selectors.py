@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 
-from . import points as points_formula
-from . import reference as ref
-from .models import (
+from .. import points as points_formula
+from .. import reference as ref
+from ..models import (
     Assessment,
     Benchmark,
     ComponentPoints,
@@ -20,7 +20,7 @@ from .models import (
     ScoringComponent,
     Team,
 )
-from .phase_reference import phase_references
+from ..phase_reference import phase_references
 
 
 def phase_team_ids(phase: Phase) -> set[int]:
