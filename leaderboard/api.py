@@ -25,7 +25,8 @@ from rest_framework.views import APIView
 from kai_site.api_errors import MEMBER_ERRORS, PUBLIC_ERRORS, PUBLIC_LIST_ERRORS, ApiError
 from kai_site.api_support import ConditionalGetMixin
 
-from . import assessment_services, selectors
+from . import selectors
+from .decisions import assessments as assessment_services
 from . import serializers as s
 from .cache import cached_value, current_state
 from .corrections import CorrectionReason

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .assessment_services import (
+from .decisions.assessments import (
     AssessmentInput,
     GateInput,
     assessment_errors,

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import assessment_services as services
+from .decisions import assessments as services
 from .decisions import selectors
 from .corrections import CorrectionReason
 from .evaluator_forms import AssessmentForm, PublishForm

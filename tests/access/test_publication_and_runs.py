@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from evaluations.models import EvaluationRun
-from leaderboard import assessment_services as decide
+from leaderboard.decisions import assessments as decide
 from leaderboard.decisions.selectors import phase_board
 from leaderboard.models import AuditEntry, Phase
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from leaderboard import assessment_services as decide
+from leaderboard.decisions import assessments as decide
 from leaderboard.corrections import CorrectionReason
 from leaderboard.models import Assessment
 

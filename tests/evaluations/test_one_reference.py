@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from evaluations.services import run_submit
-from leaderboard import assessment_services as decide
+from leaderboard.decisions import assessments as decide
 from leaderboard.corrections import CorrectionReason
 from leaderboard.models import PhaseParticipant, Reporter
 from leaderboard.phase_reference import phase_reference_date

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .audit import assessment_snapshot, audit_record, run_official_snapshot, score_snapshot
-from .cache import bump_generation
-from .corrections import (
+from ..audit import assessment_snapshot, audit_record, run_official_snapshot, score_snapshot
+from ..cache import bump_generation
+from ..corrections import (
     CorrectionReason,
     assessment_changes,
     assessment_correction_kind,
@@ -21,8 +21,8 @@ from .corrections import (
     reason_errors,
     snapshot_changes,
 )
-from .decisions.selectors import phase_undecided_teams
-from .models import (
+from .selectors import phase_undecided_teams
+from ..models import (
     Assessment,
     ComponentPoints,
     FoundationModel,
@@ -333,7 +333,7 @@ def run_set_official(
 
 
 def _record_official_correction(user, run, earlier_shown, correction) -> None:
-    from .corrections import Change
+    from ..corrections import Change
 
     now_shown = _official_result(run) if run.is_official else None
     none = in_each_language(lambda: _("none"))
