@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from .decisions import assessments as services
 from .decisions import selectors
 from .corrections import CorrectionReason
-from .evaluator_forms import AssessmentForm, PublishForm
+from .decisions.forms import AssessmentForm, PublishForm
 from .models import Assessment, Correction, Phase, Team, is_evaluator
 
 

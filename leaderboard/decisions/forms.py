@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .decisions.assessments import (
+from .assessments import (
     AssessmentInput,
     GateInput,
     assessment_errors,
@@ -14,8 +14,8 @@ from .decisions.assessments import (
     gate_field,
     points_field,
 )
-from .corrections import CorrectionReason
-from .models import Assessment, Phase, ScoringComponent, Team
+from ..corrections import CorrectionReason
+from ..models import Assessment, Phase, ScoringComponent, Team
 
 GATE_CHOICES = [("", _("Not yet decided")), ("pass", _("Passed")), ("fail", _("Failed"))]
 
