@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from kai_site.csv_export import csv_write
-from leaderboard.audit import canonical_json
+from leaderboard.audit.chain import canonical_json
 from leaderboard.models import Phase
 
 from . import selectors

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from leaderboard.audit import audit_record, score_snapshot
+from leaderboard.audit.chain import audit_record, score_snapshot
 from leaderboard.models import (
     Benchmark,
     FoundationModel,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .audit import audit_record, canonical_json
+from .audit.chain import audit_record, canonical_json
 from .corrections import REASON_FIELDS, CorrectionReason, reason_errors
 from .models import (
     Assessment,

@@ -10,7 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from .audit import PUBLIC_HASH_RULE, head_hash, public_chain
+from .audit.chain import PUBLIC_HASH_RULE, head_hash, public_chain
 from .models import AuditEntry, is_evaluator
 
 PAGE_LIMIT = 500

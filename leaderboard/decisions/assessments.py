@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..audit import assessment_snapshot, audit_record, run_official_snapshot, score_snapshot
+from ..audit.chain import assessment_snapshot, audit_record, run_official_snapshot, score_snapshot
 from ..cache import bump_generation
 from ..corrections import (
     CorrectionReason,

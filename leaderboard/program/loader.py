@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from ..audit import assessment_snapshot, audit_record, score_snapshot
+from ..audit.chain import assessment_snapshot, audit_record, score_snapshot
 from ..models import (
     Assessment,
     Benchmark,

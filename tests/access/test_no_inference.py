@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from evaluations.services import run_score, run_submit
 from leaderboard.decisions import assessments as decide
-from leaderboard.audit import audit_chain_verify, head_hash
+from leaderboard.audit.chain import audit_chain_verify, head_hash
 from leaderboard.corrections import CorrectionReason
 from leaderboard.models import AuditEntry, PhaseParticipant
 from tests.evaluations.conftest import predictions, upload

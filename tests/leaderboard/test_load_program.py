@@ -181,7 +181,7 @@ def test_load_program_after_an_evaluator_change_keeps_it_and_prints_the_differen
     updates = lb.AuditEntry.objects.filter(action="program.update").order_by("seq")
     assert [e.object_label for e in updates] == ["First stage", str(nc)]
     assert '"announcement_at"' in updates[0].before and '"announcement_at"' in updates[0].after
-    from leaderboard.audit import audit_chain_verify
+    from leaderboard.audit.chain import audit_chain_verify
 
     assert audit_chain_verify().ok
     capsys.readouterr()
