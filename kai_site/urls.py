@@ -21,6 +21,6 @@ urlpatterns = [
     path("evaluate/", include("leaderboard.decisions.urls")),
     path("team/", include("evaluations.urls_portal")),
     path("runs/", include("evaluations.urls")),
-    path("transparency/", include("leaderboard.urls_transparency")),
+    path("transparency/", include("leaderboard.audit.urls")),
     path("", include("leaderboard.urls")),
 ]

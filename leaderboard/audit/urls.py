@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .audit import views
+from . import views
 
 app_name = "transparency"
 urlpatterns = [
