@@ -12,8 +12,8 @@ from kai_site.csv_export import csv_write
 from leaderboard.audit.chain import canonical_json
 from leaderboard.models import Phase
 
-from . import selectors
-from .models import EvaluationRun
+from .. import selectors
+from ..models import EvaluationRun
 
 EXPORT_FIELDS = [
     "run",
