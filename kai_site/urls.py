@@ -19,7 +19,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("kai_site.api_urls")),
     path("evaluate/", include("leaderboard.decisions.urls")),
-    path("team/", include("evaluations.urls_portal")),
+    path("team/", include("evaluations.portal.urls")),
     path("runs/", include("evaluations.urls")),
     path("transparency/", include("leaderboard.audit.urls")),
     path("", include("leaderboard.urls")),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .portal import views
+from . import views
 
 app_name = "portal"
 urlpatterns = [
