@@ -26,10 +26,10 @@ from kai_site.api_errors import MEMBER_ERRORS, PUBLIC_ERRORS, PUBLIC_LIST_ERRORS
 from kai_site.api_support import ConditionalGetMixin
 
 from . import selectors
-from .decisions import assessments as assessment_services
 from . import serializers as s
 from .cache import cached_value, current_state
 from .corrections import CorrectionReason
+from .decisions import assessments as assessment_services
 from .models import (
     Assessment,
     Benchmark,

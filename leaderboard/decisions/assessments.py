@@ -21,7 +21,6 @@ from ..corrections import (
     reason_errors,
     snapshot_changes,
 )
-from .selectors import phase_undecided_teams
 from ..models import (
     Assessment,
     ComponentPoints,
@@ -34,6 +33,7 @@ from ..models import (
     is_evaluator,
     public_score_condition,
 )
+from .selectors import phase_undecided_teams
 
 
 class EvaluatorActionError(Exception):

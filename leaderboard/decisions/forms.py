@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..corrections import CorrectionReason
+from ..models import Assessment, Phase, ScoringComponent, Team
 from .assessments import (
     AssessmentInput,
     GateInput,
@@ -14,8 +16,6 @@ from .assessments import (
     gate_field,
     points_field,
 )
-from ..corrections import CorrectionReason
-from ..models import Assessment, Phase, ScoringComponent, Team
 
 GATE_CHOICES = [("", _("Not yet decided")), ("pass", _("Passed")), ("fail", _("Failed"))]
 

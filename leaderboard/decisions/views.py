@@ -12,11 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..corrections import CorrectionReason
+from ..models import Assessment, Correction, Phase, Team, is_evaluator
 from . import assessments as services
 from . import selectors
-from ..corrections import CorrectionReason
 from .forms import AssessmentForm, PublishForm
-from ..models import Assessment, Correction, Phase, Team, is_evaluator
 
 
 def evaluator_required(view):
