@@ -160,6 +160,12 @@ class ScoreQuerySet(models.QuerySet):
     def for_phase(self, phase):
         return self.filter(Q(phase=phase) | Q(phase__isnull=True))
 
+    def for_phase_tables(self, phase):
+        """What a phase's tables choose from: its scores and the phase-less published figures;
+        a synthetic phase only its own runs, a real phase never synthetic data."""
+        scores = self.for_phase(phase)
+        return scores.filter(phase=phase) if phase.is_demo else scores.filter(is_demo=False)
+
 
 class Score(models.Model):
     """One reported or measured value of a model on a benchmark; none overwrites another."""

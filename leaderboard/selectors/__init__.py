@@ -14,7 +14,6 @@ from .board import (
     LeaderboardRow,
     choose_scores,
     phase_leaderboard,
-    references_for,
 )
 from .catalog import benchmark_detail, benchmark_list, model_detail, team_detail
 from .compare import (
@@ -68,7 +67,6 @@ __all__ = [
     "LeaderboardRow",
     "Leaderboard",
     "choose_scores",
-    "references_for",
     "phase_leaderboard",
     "export_rows",
     "EXPORT_FIELDS",

@@ -19,12 +19,10 @@ from ..models import (
     Team,
 )
 from ..phase_reference import phase_references
-from ..ranking import RankRange, score_preference
+from ..ranking import RankRange, preferred_scores
 from ..reference import (
     TARGET_PERCENT,
-    BaselineScore,
     Reference,
-    global_reference,
     percent_of_reference,
 )
 from ..standings import Standings, assessment_total, phase_standings, top_level_codes
@@ -195,50 +193,10 @@ class Leaderboard:
 
 def choose_scores(scores) -> dict[tuple[int, int], Cell]:
     """One Cell per (model, benchmark): the preferred score, counting the others beside it."""
-    grouped: dict[tuple[int, int], list[Score]] = {}
-    for score in scores:
-        grouped.setdefault((score.model_id, score.benchmark_id), []).append(score)
-    chosen = {}
-    for key, options in grouped.items():
-        options.sort(
-            key=lambda s: score_preference(
-                reporter=s.reporter,
-                is_official=bool(s.run_id and s.run.is_official),
-                created_ts=s.created_at.timestamp(),
-            )
-        )
-        chosen[key] = Cell(options[0], others=len(options) - 1)
-    return chosen
-
-
-def references_for(
-    *, cells: dict[tuple[int, int], Cell], benchmarks, as_of: date
-) -> dict[int, Reference]:
-    """The global reference of each benchmark from the baselines' chosen scores."""
-    by_benchmark: dict[int, list[BaselineScore]] = {}
-    for cell in cells.values():
-        model = cell.score.model
-        if not model.is_baseline:
-            continue
-        by_benchmark.setdefault(cell.score.benchmark_id, []).append(
-            BaselineScore(
-                model.slug,
-                model.name,
-                float(cell.score.value),
-                model.release_date,
-                model.release_month_only,
-            )
-        )
-    result = {}
-    for benchmark in benchmarks:
-        reference = global_reference(
-            by_benchmark.get(benchmark.pk, ()),
-            as_of=as_of,
-            higher_is_better=benchmark.higher_is_better,
-        )
-        if reference:
-            result[benchmark.pk] = reference
-    return result
+    return {
+        key: Cell(options[0], others=len(options) - 1)
+        for key, options in preferred_scores(scores).items()
+    }
 
 
 def _mean(values):
@@ -246,20 +204,18 @@ def _mean(values):
     return sum(values) / len(values) if values else None
 
 
-def _visible_phase_scores(*, phase: Phase, user, now=None):
+def visible_phase_scores(*, phase: Phase, user, now=None):
+    """The scores of a phase's tables that `user` may see (`ScoreQuerySet.for_phase_tables`)."""
     return (
         Score.objects.visible_to(user, now)
-        .for_phase(phase)
+        .for_phase_tables(phase)
         .select_related("model", "model__team", "benchmark", "run")
     )
 
 
 def phase_leaderboard(*, phase: Phase, user, filters: LeaderboardFilters, now=None) -> Leaderboard:
     """One row per entered or scored team model (and baselines if shown), a fixed query count."""
-    scores = _visible_phase_scores(phase=phase, user=user, now=now)
-    # A synthetic phase shows its own runs, never real published figures; a real phase never
-    # shows synthetic data.
-    scores = scores.filter(phase=phase) if phase.is_demo else scores.filter(is_demo=False)
+    scores = visible_phase_scores(phase=phase, user=user, now=now)
     if filters.mode:
         scores = scores.filter(mode=filters.mode)
     cells = choose_scores(scores)

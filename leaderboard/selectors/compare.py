@@ -11,10 +11,12 @@ from ..models import (
     Phase,
     Score,
 )
+from ..phase_reference import references_as_of
+from ..ranking import preferred_scores
 from ..reference import (
     Reference,
 )
-from .board import LANGUAGES, Cell, _visible_phase_scores, choose_scores, references_for
+from .board import LANGUAGES, Cell, choose_scores, visible_phase_scores
 from .ordering import LANGUAGE_ORDER
 from .visible import models_visible, phase_list
 
@@ -31,8 +33,7 @@ class RelativePair:
 
 def relative_pairs(*, phase: Phase, user, reference_slug: str, now=None) -> list[RelativePair]:
     """Per team model and language: its mean and the reference model's mean on shared benchmarks."""
-    scores = _visible_phase_scores(phase=phase, user=user, now=now)
-    scores = scores.filter(phase=phase) if phase.is_demo else scores.filter(is_demo=False)
+    scores = visible_phase_scores(phase=phase, user=user, now=now)
     cells = choose_scores(scores)
     reference_cells = {
         benchmark_id: cell
@@ -109,10 +110,8 @@ def model_reference_cells(
         .filter(benchmark_id__in=benchmark_ids, model__kind=FoundationModel.Kind.BASELINE)
         .select_related("model", "benchmark", "run")
     )
-    baseline_cells = choose_scores(baseline_scores)
-    return references_for(
-        cells=baseline_cells, benchmarks=[c.score.benchmark for c in cells], as_of=as_of
-    )
+    chosen = [options[0] for options in preferred_scores(baseline_scores).values()]
+    return references_as_of(chosen, [c.score.benchmark for c in cells], as_of=as_of)
 
 
 @dataclass
