@@ -46,7 +46,7 @@ class ScoreAdminForm(forms.ModelForm):
         )
 
     def clean(self):
-        from ..decisions.assessments import score_is_public
+        from ..decisions.scores import score_is_public
 
         cleaned = super().clean()
         changed = [name for name in self.changed_data if name not in REASON_FIELDS]
@@ -96,7 +96,7 @@ class ScoreAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             return super().save_model(request, obj, form, change)
-        from ..decisions.assessments import score_change
+        from ..decisions.scores import score_change
 
         values = {
             name: form.cleaned_data[name]
@@ -110,7 +110,7 @@ class ScoreAdmin(AuditedAdminMixin, admin.ModelAdmin):
         score_change(user=request.user, score=obj, values=values, correction=reason)
 
     def has_delete_permission(self, request, obj=None):
-        from ..decisions.assessments import score_is_public
+        from ..decisions.scores import score_is_public
 
         # A public score is withdrawn only by a correction, never deleted here.
         public = obj is not None and score_is_public(obj)
