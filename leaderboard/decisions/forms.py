@@ -1,4 +1,4 @@
-"""Forms of the evaluator pages; the rules themselves live in assessment_services."""
+"""Forms of the evaluator pages; the rules themselves live in decisions/assessments.py."""
 
 from __future__ import annotations
 
