@@ -93,11 +93,8 @@ class AuditedAdminMixin:
             audit_admin_change(request.user, f"admin.{name}.delete", obj, before.get(obj.pk), None)
 
 
-class ReadOnlyInline(admin.TabularInline):
-    """Shown, never changed here."""
-
-    extra = 0
-    can_delete = False
+class ReadOnlyMixin:
+    """Shown, never added, changed or deleted here."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -107,6 +104,17 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    """Shown, never changed here."""
+
+    extra = 0
+    can_delete = False
+
+
+class ReadOnlyModelAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A page that shows records written elsewhere (by the services), never changed here."""
 
 
 class FrozenOncePublishedInline(admin.TabularInline):

@@ -12,7 +12,7 @@ from ..models import (
     Correction,
     GateResult,
 )
-from .audited import ReadOnlyInline
+from .audited import ReadOnlyInline, ReadOnlyModelAdmin
 
 
 class ComponentPointsInline(ReadOnlyInline):
@@ -28,7 +28,7 @@ class GateResultInline(ReadOnlyInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ReadOnlyModelAdmin):
     """Read-only: decisions are entered on the assessment form, with its rules and corrections."""
 
     list_display = ("team", "phase", "model", "outcome", "published_total", "decided_at")
@@ -46,36 +46,18 @@ class AssessmentAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         return ["evaluator_form", *[f.name for f in Assessment._meta.fields if f.name != "id"]]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(ReadOnlyModelAdmin):
     """Read-only: corrections are written by the services that change public results."""
 
     list_display = ("corrected_at", "kind", "phase", "team", "model", "reason_en")
     list_filter = ("kind", "phase")
     search_fields = ("reason_en", "reason_ko", "earlier_en")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyModelAdmin):
     """Read-only: audit entries can be neither added, changed nor deleted here."""
 
     list_display = ("seq", "created_at", "actor_label", "actor", "action", "object_label")
@@ -91,12 +73,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
             return "—"
         user = get_user_model().objects.filter(pk=obj.actor_id).first()
         return user.get_username() if user else f"#{obj.actor_id}"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
