@@ -206,19 +206,10 @@ class _Loader(RecordsLoader):
         for phase_slug, items in self.program.get("events", {}).items():
             phase = self.phases[phase_slug]
             for item in items:
-                on, month_only = rows.month_or_day(item["on"])
                 self.sync.sync(
                     PhaseEvent,
                     {"phase": phase, "code": item["code"]},
-                    {
-                        "kind": item["kind"],
-                        "on": on,
-                        "month_only": month_only,
-                        "text_ko": item["text_ko"],
-                        "text_en": item["text_en"],
-                        "source": item["source"],
-                        "reliability": rows.reliability(item.get("reliability"), item["code"]),
-                    },
+                    rows.dated_fact_values(item),
                     "events",
                     key=f"{phase_slug}/{item['code']}",
                 )

@@ -107,20 +107,12 @@ class RecordsLoader:
     def load_independence(self) -> None:
         for item in self.program["independence"]:
             model = self.models[item["model"]]
-            on, month_only = rows.month_or_day(item["on"])
             self.sync.sync(
                 IndependenceRecord,
                 {"model": model, "code": item["code"]},
-                {
-                    "kind": item["kind"],
-                    "phase": self.phases[item["phase"]] if item.get("phase") else None,
-                    "on": on,
-                    "month_only": month_only,
-                    "text_ko": item["text_ko"],
-                    "text_en": item["text_en"],
-                    "source": item["source"],
-                    "reliability": rows.reliability(item.get("reliability"), item["code"]),
-                },
+                rows.dated_fact_values(
+                    item, phase=self.phases[item["phase"]] if item.get("phase") else None
+                ),
                 "independence records",
                 key=f"{item['model']}/{item['code']}",
             )

@@ -78,18 +78,21 @@ def headline_pairs(*, user, reference_slug: str, now=None) -> list[RelativePair]
     return [p for p in pairs if p.language in LANGUAGES]
 
 
+def _chosen(*, user, now, include_demo: bool, **filters) -> dict[tuple[int, int], Cell]:
+    """The chosen score per (model, benchmark) among the scores `user` may see (over all phases)."""
+    scores = (
+        Score.objects.visible_to(user, now)
+        .filter(**filters)
+        .select_related("model", "model__team", "benchmark", "run")
+    )
+    return choose_scores(scores if include_demo else scores.filter(is_demo=False))
+
+
 def scores_chosen_for_model(
     *, model: FoundationModel, user, now=None, include_demo: bool = False
 ) -> list[Cell]:
     """The preferred score of this model on each benchmark (over all phases it may see)."""
-    scores = (
-        Score.objects.visible_to(user, now)
-        .filter(model=model)
-        .select_related("model", "model__team", "benchmark", "run")
-    )
-    if not include_demo:
-        scores = scores.filter(is_demo=False)
-    cells = choose_scores(scores)
+    cells = _chosen(user=user, now=now, include_demo=include_demo, model=model)
     return sorted(
         cells.values(),
         key=lambda c: (
@@ -160,14 +163,7 @@ def compare_models(*, slugs: list[str], user, now=None, include_demo: bool = Fal
         return Comparison(models, [], {}, problem="too_few")
     if len(models) > MAX_COMPARED:
         return Comparison(models, [], {}, problem="too_many")
-    scores = (
-        Score.objects.visible_to(user, now)
-        .filter(model__in=models)
-        .select_related("model", "model__team", "benchmark", "run")
-    )
-    if not include_demo:
-        scores = scores.filter(is_demo=False)
-    cells = choose_scores(scores)
+    cells = _chosen(user=user, now=now, include_demo=include_demo, model__in=models)
     benchmarks = sorted(
         {c.score.benchmark_id: c.score.benchmark for c in cells.values()}.values(),
         key=lambda b: (b.is_demo, LANGUAGE_ORDER.get(b.language, 9), b.name.lower()),
@@ -180,12 +176,7 @@ MAX_COMPARED = 4
 
 def benchmark_chosen(*, benchmark: Benchmark, user, now=None) -> list[Cell]:
     """One preferred score per model on this benchmark, best first."""
-    scores = (
-        Score.objects.visible_to(user, now)
-        .filter(benchmark=benchmark)
-        .select_related("model", "model__team", "benchmark", "run")
-    )
-    cells = list(choose_scores(scores).values())
+    cells = list(_chosen(user=user, now=now, include_demo=True, benchmark=benchmark).values())
     cells.sort(
         key=lambda c: -float(c.score.value) if benchmark.higher_is_better else float(c.score.value)
     )
