@@ -47,7 +47,10 @@ def team_dashboard(*, team) -> dict:
 
 
 def _chosen_runs(phase, team_id=None) -> dict:
-    """Per (team, benchmark): the official run, else the newest succeeded one."""
+    """Per (team, benchmark): the official run, else the newest succeeded one.
+
+    The order `leaderboard.ranking.score_preference` gives organizer runs, done in the database.
+    """
     runs = (
         EvaluationRun.objects.filter(phase=phase, status=EvaluationRun.Status.SUCCEEDED)
         .exclude(team__isnull=True)
