@@ -76,7 +76,7 @@ class EvaluationRunAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected queued or running runs"))
     def cancel_runs(self, request, queryset):
-        from leaderboard.assessment_services import run_cancel_by_evaluator
+        from leaderboard.decisions.assessments import run_cancel_by_evaluator
 
         cancelled = sum(run_cancel_by_evaluator(user=request.user, run=run) for run in queryset)
         self.message_user(request, _("%d runs cancelled.") % cancelled, messages.SUCCESS)

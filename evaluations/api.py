@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kai_site.api_errors import ERROR_400, MEMBER_ERRORS, ApiError, _error
-from leaderboard import assessment_services
 from leaderboard.corrections import CorrectionReason
+from leaderboard.decisions import assessments as assessment_services
 from leaderboard.models import Assessment, Benchmark, Phase, is_evaluator
 from leaderboard.serializers import CorrectionReasonSerializer
 

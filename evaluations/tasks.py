@@ -12,15 +12,17 @@ from . import services
 
 log = logging.getLogger("kai.runs")
 TRANSIENT = (OperationalError, InterfaceError, BrokerError)
+# Scoring tasks: acknowledged once done, so a killed worker's task is delivered again.
+SCORING = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": services.MAX_ATTEMPTS,
+    "queue": "scoring",
+}
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=services.MAX_ATTEMPTS,
-    queue="scoring",
-)
+@shared_task(**SCORING)
 def score_run_task(self, run_id: str) -> None:
     """Score one evaluation run (safe to deliver twice: the claim lets only one through)."""
     try:
@@ -49,13 +51,7 @@ def score_run_task(self, run_id: str) -> None:
         )
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=services.MAX_ATTEMPTS,
-    queue="scoring",
-)
+@shared_task(**SCORING)
 def score_chunk_task(self, run_id: str, index: int) -> None:
     """Score one chunk of a large run; the last chunk to finish merges and saves the result."""
     try:

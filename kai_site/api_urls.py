@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from evaluations import api as runs_api
 from leaderboard import api as public_api
+from leaderboard.decisions import api as evaluator_api
 
 from . import api_tokens
 from .api_errors import api_not_found
@@ -20,7 +21,7 @@ router.register("models", public_api.ModelViewSet, basename="model")
 router.register("benchmarks", public_api.BenchmarkViewSet, basename="benchmark")
 router.register("scores", public_api.ScoreViewSet, basename="score")
 router.register("decisions", public_api.DecisionViewSet, basename="decision")
-router.register("assessments", public_api.AssessmentViewSet, basename="assessment")
+router.register("assessments", evaluator_api.AssessmentViewSet, basename="assessment")
 
 v1 = [
     path(
@@ -29,7 +30,9 @@ v1 = [
         name="phase-leaderboard",
     ),
     path(
-        "phases/<slug:slug>/publish/", public_api.PhasePublishView.as_view(), name="phase-publish"
+        "phases/<slug:slug>/publish/",
+        evaluator_api.PhasePublishView.as_view(),
+        name="phase-publish",
     ),
     *router.urls,
     path("runs/", runs_api.RunListCreateView.as_view(), name="runs"),

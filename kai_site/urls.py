@@ -18,9 +18,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("kai_site.api_urls")),
-    path("evaluate/", include("leaderboard.urls_evaluator")),
-    path("team/", include("evaluations.urls_portal")),
+    path("evaluate/", include("leaderboard.decisions.urls")),
+    path("team/", include("evaluations.portal.urls")),
     path("runs/", include("evaluations.urls")),
-    path("transparency/", include("leaderboard.urls_transparency")),
+    path("transparency/", include("leaderboard.audit.urls")),
     path("", include("leaderboard.urls")),
 ]

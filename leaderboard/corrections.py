@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .audit import audit_record
+from .audit.chain import audit_record
 from .models import Assessment, Correction, ScoringComponent
 
 LANGUAGES = ("ko", "en")
@@ -238,6 +238,6 @@ def correction_record(
 def _json_safe(value):
     import json
 
-    from .audit import canonical_json
+    from .audit.chain import canonical_json
 
     return json.loads(canonical_json(value) or "null")

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Benchmark, FoundationModel, Phase, Score
-from .ranking import score_preference
+from .ranking import preferred_scores
 from .reference import BaselineScore, Reference, global_reference
 
 
@@ -53,22 +53,34 @@ def _baseline_scores(*, phase: Phase, benchmark_ids, user, now=None) -> list[Sco
     return list(scores.select_related("model", "run"))
 
 
-def _one_per_baseline(scores: list[Score]) -> dict[int, list[Score]]:
-    """Per benchmark: each baseline's preferred score (the rule every table uses)."""
-    chosen: dict[tuple[int, int], Score] = {}
-    for score in scores:
-        key = (score.model_id, score.benchmark_id)
-        rank = score_preference(
-            reporter=score.reporter,
-            is_official=bool(score.run_id and score.run.is_official),
-            created_ts=score.created_at.timestamp(),
+def references_as_of(
+    chosen_scores: Iterable[Score], benchmarks: Iterable[Benchmark], *, as_of: date
+) -> dict[int, Reference]:
+    """{benchmark id: reference} from the baselines' chosen scores, by `global_reference`."""
+    by_benchmark: dict[int, list[BaselineScore]] = {}
+    for score in chosen_scores:
+        model = score.model
+        if not model.is_baseline:
+            continue
+        by_benchmark.setdefault(score.benchmark_id, []).append(
+            BaselineScore(
+                model.slug,
+                model.name,
+                float(score.value),
+                model.release_date,
+                model.release_month_only,
+            )
         )
-        if key not in chosen or rank < chosen[key][0]:
-            chosen[key] = (rank, score)
-    by_benchmark: dict[int, list[Score]] = {}
-    for (_, benchmark_id), (_, score) in chosen.items():
-        by_benchmark.setdefault(benchmark_id, []).append(score)
-    return by_benchmark
+    references = {}
+    for benchmark in benchmarks:
+        reference = global_reference(
+            by_benchmark.get(benchmark.pk, ()),
+            as_of=as_of,
+            higher_is_better=benchmark.higher_is_better,
+        )
+        if reference is not None:
+            references[benchmark.pk] = reference
+    return references
 
 
 def phase_references(
@@ -85,26 +97,8 @@ def phase_references(
     as_of = phase_reference_date(phase, scores)
     if as_of is None:
         return None, {}
-    by_benchmark = _one_per_baseline(scores)
-    references = {}
-    for benchmark in benchmarks:
-        reference = global_reference(
-            [
-                BaselineScore(
-                    s.model.slug,
-                    s.model.name,
-                    float(s.value),
-                    s.model.release_date,
-                    s.model.release_month_only,
-                )
-                for s in by_benchmark.get(benchmark.pk, ())
-            ],
-            as_of=as_of,
-            higher_is_better=benchmark.higher_is_better,
-        )
-        if reference is not None:
-            references[benchmark.pk] = reference
-    return as_of, references
+    chosen = [options[0] for options in preferred_scores(scores).values()]
+    return as_of, references_as_of(chosen, benchmarks, as_of=as_of)
 
 
 def phase_reference(*, phase: Phase, benchmark: Benchmark, user=None, now=None):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # Published scores, most authoritative first (organizer runs rank above all of these).
 REPORTER_AUTHORITY = ("independent", "other_lab", "self", "third_party_summary")
@@ -20,6 +21,26 @@ def score_preference(
     except ValueError:
         authority = len(REPORTER_AUTHORITY)
     return (2, authority, -created_ts)
+
+
+def preferred_scores(scores: Iterable[Any]) -> dict[tuple[int, int], list[Any]]:
+    """Per (model id, benchmark id): its scores, the chosen one first (`score_preference`).
+
+    The one rule that picks a model's score on a benchmark, for every table, reference, board
+    and export. A score needs `model_id`, `benchmark_id`, `reporter`, `created_at` and `run`.
+    """
+    grouped: dict[tuple[int, int], list[Any]] = {}
+    for score in scores:
+        grouped.setdefault((score.model_id, score.benchmark_id), []).append(score)
+    for options in grouped.values():
+        options.sort(
+            key=lambda s: score_preference(
+                reporter=s.reporter,
+                is_official=bool(s.run_id and s.run.is_official),
+                created_ts=s.created_at.timestamp(),
+            )
+        )
+    return grouped
 
 
 @dataclass(frozen=True)
@@ -89,4 +110,9 @@ def ranks_by_published_totals(
     """
     if not totals or any(t is None or r != OFFICIAL for t, r in totals):
         return None
-    return tied_ranks([(float(t), float(t), float(t)) for t, _ in totals])
+    return ranks_by_totals([t for t, _ in totals])
+
+
+def ranks_by_totals(totals: Sequence[float | None]) -> list[RankRange | None]:
+    """Ranks by total points, highest first: equal totals share their rank ("=2"), None is unranked."""
+    return tied_ranks([None if t is None else (float(t), float(t), float(t)) for t in totals])

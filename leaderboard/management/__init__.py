@@ -1,0 +1,3 @@
+"""Management commands of the leaderboard app (commands/).
+Holds no code; its commands may import the leaderboard services.
+"""

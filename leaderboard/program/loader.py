@@ -9,55 +9,31 @@ as imports.
 
 from __future__ import annotations
 
-import csv
-import json
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
-from ..audit import assessment_snapshot, audit_record, score_snapshot
+from ..audit.chain import audit_record
 from ..models import (
-    Assessment,
     Benchmark,
-    ComponentPoints,
     ConversionRule,
     FoundationModel,
-    GateResult,
-    IndependenceRecord,
     Phase,
     PhaseEvent,
     PhaseFigure,
     PhaseParticipant,
-    Score,
     ScoringComponent,
     Team,
     TeamPartner,
 )
 from . import rows
+from .files import PROGRAM_DATA_DIR, read_csv, read_program
+from .records import RecordsLoader
 from .scheme import check_scheme
 from .sync import Difference, LoadReport, ProgramDataError, Syncer, shown
 
-PROGRAM_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _TEMPORARY_ORDER = 30000
-
-
-def read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ProgramDataError(f"{path.name}: {exc}") from exc
-
-
-def read_program(data_dir: Path) -> dict:
-    program = read_json(data_dir / "program.json")
-    program["independence"] = read_json(data_dir / "independence.json")["records"]
-    return program
-
-
-def read_csv(path: Path) -> list[tuple[int, dict]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(enumerate(csv.DictReader(fh), start=2))
 
 
 @transaction.atomic
@@ -87,7 +63,7 @@ def program_load(
     return report
 
 
-class _Loader:
+class _Loader(RecordsLoader):
     def __init__(self, program: dict, data_dir: Path, sync: Syncer):
         self.program = program
         self.data_dir = data_dir
@@ -247,19 +223,10 @@ class _Loader:
         for phase_slug, items in self.program.get("events", {}).items():
             phase = self.phases[phase_slug]
             for item in items:
-                on, month_only = rows.month_or_day(item["on"])
                 self.sync.sync(
                     PhaseEvent,
                     {"phase": phase, "code": item["code"]},
-                    {
-                        "kind": item["kind"],
-                        "on": on,
-                        "month_only": month_only,
-                        "text_ko": item["text_ko"],
-                        "text_en": item["text_en"],
-                        "source": item["source"],
-                        "reliability": rows.reliability(item.get("reliability"), item["code"]),
-                    },
+                    rows.dated_fact_values(item),
                     "events",
                     key=f"{phase_slug}/{item['code']}",
                 )
@@ -386,113 +353,3 @@ class _Loader:
                     "participants",
                     key=f"{phase_slug}/{item['team']}",
                 )
-
-    # ------------------------------------------------------------ scores and decisions
-
-    def load_scores(self) -> None:
-        for line, row in read_csv(self.data_dir / "published_scores.csv"):
-            values = rows.score_values(row, line, self.models_by_name, self.benchmarks, self.phases)
-            key = rows.score_import_key(row)
-            score, created = self.sync.sync(
-                Score, {"import_key": key}, values, "scores", key=f"line {line}"
-            )
-            if created:
-                audit_record(self.sync.actor, "score.import", score, None, score_snapshot(score))
-
-    def load_assessments(self) -> None:
-        for phase_slug, items in self.program["assessments"].items():
-            phase = self.phases[phase_slug]
-            announced = rows.moment(self.phase_items[phase_slug].get("announcement_at"))
-            for item in items:
-                team = self.teams[item["team"]]
-                key = f"{phase_slug}/{item['team']}"
-                existing = Assessment.objects.filter(team=team, phase=phase).first()
-                before = assessment_snapshot(existing)
-                where = f"assessment {key}"
-                values = {
-                    "model": self.models[item["model"]] if item.get("model") else None,
-                    "outcome": item["outcome"],
-                    "published_total": rows.decimal(item.get("published_total"), where),
-                    "total_reliability": rows.reliability(item.get("total_reliability"), where),
-                    "reasons_ko": item["reasons_ko"],
-                    "reasons_en": item["reasons_en"],
-                    "source": item["source"],
-                    "decided_at": announced,
-                }
-                assessment, created = self.sync.sync(
-                    Assessment, {"team": team, "phase": phase}, values, "assessments", key=key
-                )
-                created |= self.load_points(assessment, item, phase_slug, key)
-                created |= self.load_gate(assessment, item, phase_slug, key)
-                if created:
-                    audit_record(
-                        self.sync.actor,
-                        "decision.import",
-                        assessment,
-                        before,
-                        assessment_snapshot(assessment),
-                    )
-
-    def load_points(self, assessment, item: dict, phase_slug: str, key: str) -> bool:
-        created_any = False
-        for code, entry in item.get("points", {}).items():
-            if not isinstance(entry, dict):
-                entry = {"value": entry}
-            component = self.components[(phase_slug, code)]
-            where = f"assessment {key} points {code}"
-            _, created = self.sync.sync(
-                ComponentPoints,
-                {"assessment": assessment, "component": component},
-                {
-                    "points": rows.decimal(entry["value"], where),
-                    "max_points": component.max_points,
-                    "is_published_figure": True,
-                    "source": entry.get("source", item["source"]),
-                    "reliability": rows.reliability(entry.get("reliability"), where),
-                },
-                "points",
-                key=f"{key}/{code}",
-                phase_id=assessment.phase_id,
-            )
-            created_any |= created
-        return created_any
-
-    def load_gate(self, assessment, item: dict, phase_slug: str, key: str) -> bool:
-        gate = item.get("gate")
-        if gate is None:
-            return False
-        _, created = self.sync.sync(
-            GateResult,
-            {"assessment": assessment, "component": self.components[(phase_slug, "independence")]},
-            {
-                "passed": gate["passed"],
-                "evidence_ko": gate["evidence_ko"],
-                "evidence_en": gate["evidence_en"],
-                "source": gate.get("source", item["source"]),
-            },
-            "gates",
-            key=f"{key}/independence",
-            phase_id=assessment.phase_id,
-        )
-        return created
-
-    def load_independence(self) -> None:
-        for item in self.program["independence"]:
-            model = self.models[item["model"]]
-            on, month_only = rows.month_or_day(item["on"])
-            self.sync.sync(
-                IndependenceRecord,
-                {"model": model, "code": item["code"]},
-                {
-                    "kind": item["kind"],
-                    "phase": self.phases[item["phase"]] if item.get("phase") else None,
-                    "on": on,
-                    "month_only": month_only,
-                    "text_ko": item["text_ko"],
-                    "text_en": item["text_en"],
-                    "source": item["source"],
-                    "reliability": rows.reliability(item.get("reliability"), item["code"]),
-                },
-                "independence records",
-                key=f"{item['model']}/{item['code']}",
-            )

@@ -63,6 +63,21 @@ def reliability(text, where: str) -> str:
     return text
 
 
+def dated_fact_values(item: dict, **own) -> dict:
+    """The fields every dated, sourced fact has (a phase event, an independence record)."""
+    on, month_only = month_or_day(item["on"])
+    return {
+        "kind": item["kind"],
+        **own,  # the fact's own fields, in the order the files and reports have always used
+        "on": on,
+        "month_only": month_only,
+        "text_ko": item["text_ko"],
+        "text_en": item["text_en"],
+        "source": item["source"],
+        "reliability": reliability(item.get("reliability"), item["code"]),
+    }
+
+
 def model_values(row: dict, meta: dict, teams: dict, line: int) -> dict:
     where = f"models.csv line {line}"
     team_slug = meta.get("team")

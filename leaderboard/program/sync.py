@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from ..audit import audit_record
+from ..audit.chain import audit_record
 
 
 class ProgramDataError(ValueError):

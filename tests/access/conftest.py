@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from evaluations.models import EvaluationRun
 from evaluations.services import run_submit
-from leaderboard import assessment_services as decide
+from leaderboard.decisions import assessments as decide
 from leaderboard.models import (
     Assessment,
     Phase,

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.services import run_score, run_submit
-from leaderboard import assessment_services as decide
-from leaderboard.audit import audit_chain_verify, head_hash
+from leaderboard.audit.chain import audit_chain_verify, head_hash
 from leaderboard.corrections import CorrectionReason
+from leaderboard.decisions import assessments as decide
 from leaderboard.models import AuditEntry, PhaseParticipant
 from tests.evaluations.conftest import predictions, upload
 from tests.factories import ModelFactory, TeamFactory

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from evaluations.models import EvaluationRun
-from leaderboard import assessment_services as decide
-from leaderboard.evaluator_selectors import phase_board
+from leaderboard.decisions import assessments as decide
+from leaderboard.decisions.selectors import phase_board
 from leaderboard.models import AuditEntry, Phase
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from leaderboard import assessment_services as decide
 from leaderboard.corrections import CorrectionReason
+from leaderboard.decisions import assessments as decide
 from leaderboard.models import Assessment
 
 from .conftest import IMPOSSIBLE_STRINGS, SENTINEL_FEEDBACK, SENTINEL_LOG, SENTINELS

@@ -9,8 +9,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from evaluations.services import run_submit
-from leaderboard import assessment_services as decide
 from leaderboard.corrections import CorrectionReason
+from leaderboard.decisions import assessments as decide
 from leaderboard.models import PhaseParticipant, Reporter
 from leaderboard.phase_reference import phase_reference_date
 from tests.access.conftest import add_scheme

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from evaluations.models import EvaluationRun
 from evaluations.services import RunError, run_submit
-from leaderboard import assessment_services as decide
+from leaderboard.decisions import assessments as decide
 from leaderboard.models import Phase, PhaseParticipant
 from tests.api.conftest import token_client
 from tests.factories import PhaseFactory, TeamFactory

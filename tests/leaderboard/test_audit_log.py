@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from leaderboard.audit import (
+from leaderboard.audit.chain import (
     GENESIS_HASH,
     audit_chain_verify,
     audit_record,
@@ -118,7 +118,7 @@ def test_loading_the_program_records_each_score_and_decision_once(program):
 def test_the_transparency_page_lists_published_entries_and_the_public_head_hash(client, program):
     import hashlib
 
-    from leaderboard.audit import public_chain
+    from leaderboard.audit.chain import public_chain
 
     response = client.get("/transparency/", HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from leaderboard import assessment_services as decide
+from leaderboard.decisions import assessments as decide
 from leaderboard.models import Assessment, AuditEntry, Correction, Phase
 
 pytestmark = pytest.mark.django_db

@@ -206,7 +206,7 @@ def test_load_program_after_an_evaluator_change_keeps_it_and_prints_the_differen
     assert lb.AuditEntry.objects.filter(action="correction.decision").count() == 1
     page = Client().get(reverse("leaderboard:phase_decisions", args=["first-stage"]))
     assert "공개 자료의 원문으로 되돌림" in page.content.decode()
-    from leaderboard.audit import audit_chain_verify
+    from leaderboard.audit.chain import audit_chain_verify
 
     assert audit_chain_verify().ok
     capsys.readouterr()

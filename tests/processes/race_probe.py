@@ -22,8 +22,8 @@ from django.db import connection  # noqa: E402
 from django.db.models.signals import post_save  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from leaderboard import assessment_services  # noqa: E402
 from leaderboard.cache import current_state, published_phase_ids  # noqa: E402
+from leaderboard.decisions import assessments as assessment_services  # noqa: E402
 from leaderboard.models import Assessment, Phase, PhaseParticipant, Team  # noqa: E402
 from leaderboard.services import evaluator_create  # noqa: E402
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from leaderboard.audit import audit_chain_verify, head_hash
+from leaderboard.audit.chain import audit_chain_verify, head_hash
 
 
 class Command(BaseCommand):

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 
-from . import points as points_formula
-from . import reference as ref
-from .models import (
+from .. import points as points_formula
+from .. import reference as ref
+from ..models import (
     Assessment,
     Benchmark,
     ComponentPoints,
@@ -20,7 +20,8 @@ from .models import (
     ScoringComponent,
     Team,
 )
-from .phase_reference import phase_references
+from ..phase_reference import phase_references
+from ..ranking import preferred_scores, ranks_by_totals
 
 
 def phase_team_ids(phase: Phase) -> set[int]:
@@ -87,21 +88,29 @@ def _team_model(team: Team, assessment: Assessment | None, phase: Phase):
     return with_runs or team.models.order_by("-release_date", "name").first()
 
 
-def _model_value(model, benchmark, phase) -> ValueCell:
-    """The official run's score, else a score of this phase, else the newest published score."""
-    if model is None:
+def _chosen_scores(phase: Phase, models, benchmarks) -> dict[tuple[int, int], Score]:
+    """Per (model, benchmark): the score the public board will show once the phase is published.
+
+    The same scores (`for_phase_tables`, official runs only) and the same rule
+    (`ranking.preferred_scores`) as the public board, the export and the API.
+    """
+    scores = (
+        Score.objects.filter(model__in=[m for m in models if m], benchmark__in=benchmarks)
+        .filter(Q(run__isnull=True) | Q(run__is_official=True))
+        .for_phase_tables(phase)
+        .select_related("run", "model")
+    )
+    return {key: options[0] for key, options in preferred_scores(scores).items()}
+
+
+def _model_value(model, benchmark, chosen: dict[tuple[int, int], Score]) -> ValueCell:
+    """The chosen score: an official run's, else the preferred published figure."""
+    score = chosen.get((model.pk, benchmark.pk)) if model is not None else None
+    if score is None:
         return ValueCell(None)
-    scores = Score.objects.filter(model=model, benchmark=benchmark)
-    official = scores.filter(phase=phase, run__is_official=True).first()
-    if official:
-        return ValueCell(float(official.value), "official run")
-    in_phase = scores.filter(phase=phase, run__isnull=True).order_by("-created_at").first()
-    if in_phase:
-        return ValueCell(float(in_phase.value), in_phase.get_reporter_display())
-    published = scores.filter(phase__isnull=True).order_by("-created_at").first()
-    if published:
-        return ValueCell(float(published.value), published.get_reporter_display())
-    return ValueCell(None)
+    if score.run_id:
+        return ValueCell(float(score.value), "official run")
+    return ValueCell(float(score.value), score.get_reporter_display())
 
 
 def phase_board(*, phase: Phase) -> dict:
@@ -122,12 +131,15 @@ def phase_board(*, phase: Phase) -> dict:
             Prefetch("gates", queryset=GateResult.objects.select_related("component")),
         )
     }
-    rows = []
-    for team in Team.objects.filter(pk__in=phase_team_ids(phase)).order_by("name_en"):
-        assessment = assessments.get(team.pk)
-        row = BoardRow(team, _team_model(team, assessment, phase), assessment)
+    rows = [
+        BoardRow(team, _team_model(team, assessments.get(team.pk), phase), assessments.get(team.pk))
+        for team in Team.objects.filter(pk__in=phase_team_ids(phase)).order_by("name_en")
+    ]
+    chosen = _chosen_scores(phase, [row.model for row in rows], benchmarks)
+    for row in rows:
+        assessment = row.assessment
         for benchmark in benchmarks:
-            cell = _model_value(row.model, benchmark, phase)
+            cell = _model_value(row.model, benchmark, chosen)
             reference = references[benchmark.pk]
             if cell.value is not None and reference is not None:
                 cell.percent = ref.percent_of_reference(
@@ -155,7 +167,6 @@ def phase_board(*, phase: Phase) -> dict:
                 target[p.component.code] = p
             row.gates = {g.component.code: g for g in assessment.gates.all()}
         row.total = _row_total(row, top_level, components)
-        rows.append(row)
     _rank(rows)
     return {
         "phase": phase,
@@ -197,11 +208,7 @@ def _row_total(row: BoardRow, top_level, components) -> Decimal | None:
 
 
 def _rank(rows: list[BoardRow]) -> None:
-    """Competition ranking by total (equal totals share a rank); rows without a total have none."""
-    ranked = sorted((r for r in rows if r.total is not None), key=lambda r: -r.total)
-    for index, row in enumerate(ranked):
-        if index and row.total == ranked[index - 1].total:
-            row.rank = ranked[index - 1].rank
-        else:
-            row.rank = index + 1
+    """Ranks by total (`ranking.ranks_by_totals`: equal totals share one); no total, no rank."""
+    for row, rank in zip(rows, ranks_by_totals([r.total for r in rows]), strict=True):
+        row.rank = rank.best if rank else None
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.team.name_en))

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import AuditEntry, Phase, is_evaluator, team_ids_of
+from ..models import AuditEntry, Phase, is_evaluator, team_ids_of
 
 GENESIS_HASH = "0" * 64
 ROLE_EVALUATOR = "evaluator"

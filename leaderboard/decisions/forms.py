@@ -1,4 +1,4 @@
-"""Forms of the evaluator pages; the rules themselves live in assessment_services."""
+"""Forms of the evaluator pages; the rules themselves live in decisions/assessments.py."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .assessment_services import (
+from ..corrections import CorrectionReason
+from ..models import Assessment, Phase, ScoringComponent, Team
+from .assessments import (
     AssessmentInput,
     GateInput,
     assessment_errors,
@@ -14,8 +16,6 @@ from .assessment_services import (
     gate_field,
     points_field,
 )
-from .corrections import CorrectionReason
-from .models import Assessment, Phase, ScoringComponent, Team
 
 GATE_CHOICES = [("", _("Not yet decided")), ("pass", _("Passed")), ("fail", _("Failed"))]
 

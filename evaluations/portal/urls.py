@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import portal_views as views
+from . import views
 
 app_name = "portal"
 urlpatterns = [

@@ -9,11 +9,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from kai_site.csv_export import csv_write
-from leaderboard.audit import canonical_json
+from leaderboard.audit.chain import canonical_json
 from leaderboard.models import Phase
 
+from ..models import EvaluationRun
+from ..selectors import run_get
 from . import selectors
-from .models import EvaluationRun
 
 EXPORT_FIELDS = [
     "run",
@@ -68,7 +69,7 @@ def phase_feedback(request, team, phase):
 
 
 def _run_feedback(request, run_id):
-    run = selectors.run_get(run_id=run_id, user=request.user)
+    run = run_get(run_id=run_id, user=request.user)
     return selectors.run_feedback_row(run=run, user=request.user)
 
 

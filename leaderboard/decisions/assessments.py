@@ -10,30 +10,27 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .audit import assessment_snapshot, audit_record, run_official_snapshot, score_snapshot
-from .cache import bump_generation
-from .corrections import (
+from ..audit.chain import assessment_snapshot, audit_record, run_official_snapshot
+from ..cache import bump_generation
+from ..corrections import (
     CorrectionReason,
     assessment_changes,
     assessment_correction_kind,
     correction_record,
     in_each_language,
     reason_errors,
-    snapshot_changes,
 )
-from .evaluator_selectors import phase_undecided_teams
-from .models import (
+from ..models import (
     Assessment,
     ComponentPoints,
     FoundationModel,
     GateResult,
     Phase,
-    Score,
     ScoringComponent,
     Team,
     is_evaluator,
-    public_score_condition,
 )
+from .selectors import phase_undecided_teams
 
 
 class EvaluatorActionError(Exception):
@@ -333,7 +330,7 @@ def run_set_official(
 
 
 def _record_official_correction(user, run, earlier_shown, correction) -> None:
-    from .corrections import Change
+    from ..corrections import Change
 
     now_shown = _official_result(run) if run.is_official else None
     none = in_each_language(lambda: _("none"))
@@ -388,62 +385,3 @@ def run_cancel_by_evaluator(*, user, run) -> bool:
     if cancelled:
         audit_record(user, "run.cancel", run, {"status": run.status}, {"status": "cancelled"})
     return cancelled
-
-
-def score_is_public(score, now=None) -> bool:
-    """Whether the public sees this score now (the one visibility rule)."""
-    return Score.objects.filter(pk=score.pk).filter(public_score_condition(now)).exists()
-
-
-@transaction.atomic
-def score_change(
-    *, user, score, values: dict, correction: CorrectionReason | None = None, now=None
-) -> Score:
-    """Change a reported score's fields: audited; once the score is public, only as a correction.
-
-    A score that comes from an evaluation run cannot be edited: its value is the run's.
-    """
-    if not is_evaluator(user):
-        raise NotAnEvaluator()
-    locked = (  # lock the score's row only: PostgreSQL cannot lock a nullable join's side
-        Score.objects.select_for_update(of=("self",))
-        .select_related("model", "model__team", "benchmark", "phase")
-        .get(pk=score.pk)
-    )
-    if locked.run_id:
-        raise EvaluatorActionError(
-            {
-                None: _(
-                    "This score comes from an evaluation run: re-run it, or mark another run "
-                    "official, instead of editing it."
-                )
-            }
-        )
-    public = score_is_public(locked, now)
-    before = score_snapshot(locked)
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.full_clean(exclude=["import_key", "run"])
-    locked.save()
-    after = score_snapshot(locked)
-    if after == before:
-        return locked
-    if public:
-        errors = reason_errors(correction)
-        if errors:
-            raise EvaluatorActionError(errors)
-        correction_record(
-            user=user,
-            kind="score",
-            obj=locked,
-            phase=locked.phase,
-            team=locked.model.team,
-            model=locked.model,
-            changes=snapshot_changes(before, after),
-            before=before,
-            after=after,
-            reason=correction,
-        )
-    else:
-        audit_record(user, "score.change", locked, before, after)
-    return locked

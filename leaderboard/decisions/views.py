@@ -12,11 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import assessment_services as services
-from . import evaluator_selectors as selectors
-from .corrections import CorrectionReason
-from .evaluator_forms import AssessmentForm, PublishForm
-from .models import Assessment, Correction, Phase, Team, is_evaluator
+from ..corrections import CorrectionReason
+from ..models import Assessment, Correction, Phase, Team, is_evaluator
+from . import assessments as services
+from . import selectors
+from .forms import AssessmentForm, PublishForm
 
 
 def evaluator_required(view):

@@ -10,8 +10,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from .audit import PUBLIC_HASH_RULE, head_hash, public_chain
-from .models import AuditEntry, is_evaluator
+from ..models import AuditEntry, is_evaluator
+from .chain import PUBLIC_HASH_RULE, head_hash, public_chain
 
 PAGE_LIMIT = 500
 ROLE_LABELS = {

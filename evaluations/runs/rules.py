@@ -1,0 +1,57 @@
+"""What every run step shares: the scorable metrics, the attempt limit, scoring options, errors."""
+
+from __future__ import annotations
+
+import logging
+
+from leaderboard.models import (
+    Benchmark,
+)
+
+from ..scoring.engine import ScoringOptions
+
+log = logging.getLogger("kai.runs")
+
+
+SCORABLE_METRICS = {
+    Benchmark.Metric.ACCURACY: "accuracy",
+    Benchmark.Metric.EXACT_MATCH: "exact_match",
+    Benchmark.Metric.PASS_AT_K: "pass_at_k",
+}
+
+
+MAX_ATTEMPTS = 3
+
+
+class RunError(Exception):
+    """A run cannot be submitted or changed as asked; `message` says why, `field` where."""
+
+    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+class RunNotFound(RunError):
+    """The run or the model does not exist for this user (answered as 404, never 403)."""
+
+
+class QuotaExceeded(RunError):
+    pass
+
+
+class SubmissionRefused(RunError):
+    """A team member may not submit to this phase now; the message says why, in the user's language."""
+
+
+def scoring_options(benchmark: Benchmark) -> ScoringOptions:
+    """How a benchmark's predictions are read: its extraction mode and settings."""
+    return ScoringOptions(
+        extraction=benchmark.extraction,
+        numbered_choices=benchmark.numbered_choices,
+        fractions=benchmark.fraction_equals_decimal,
+        max_samples=benchmark.max_samples
+        if benchmark.metric == Benchmark.Metric.PASS_AT_K
+        else None,
+    )
