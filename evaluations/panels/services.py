@@ -1,0 +1,598 @@
+"""Panel writes: creating panels, inviting and signing up raters, ratings and votes; audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from leaderboard import audit
+from leaderboard.models import (
+    ConversionRule,
+    FoundationModel,
+    Phase,
+    PhaseParticipant,
+    ScoringComponent,
+    is_evaluator,
+    team_ids_of,
+)
+
+from .models import (
+    Comparison,
+    ComparisonAnswer,
+    ComparisonPrompt,
+    Criterion,
+    Invitation,
+    Panel,
+    Rater,
+    RaterLabel,
+    Rating,
+    SignUp,
+)
+
+LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def votes_per_day() -> int:
+    """Votes one account may cast per day (Asia/Seoul) on public panels."""
+    return getattr(settings, "PANEL_VOTES_PER_DAY", 50)
+
+
+def vote_min_seconds() -> int:
+    """A vote sooner than this after the answers were shown is kept but excluded (automated)."""
+    return getattr(settings, "PANEL_VOTE_MIN_SECONDS", 3)
+
+
+class PanelError(Exception):
+    """A panel action cannot be done as asked; `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str | None, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+    @property
+    def message(self) -> str:
+        return " ".join(str(v) for v in self.errors.values())
+
+
+class NotFound(Exception):
+    """What was asked for does not exist for this user (views answer 404)."""
+
+
+def token_hash(token: str) -> str:
+    """Invitation and verification tokens are stored only as their SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def _require_evaluator(user) -> None:
+    if not is_evaluator(user):
+        raise PanelError({None: _("Only evaluators may do this.")})
+
+
+def panel_snapshot(panel: Panel) -> dict:
+    return {
+        "code": panel.code,
+        "component": panel.component.code,
+        "rater_kind": panel.rater_kind,
+        "blind": panel.blind,
+        "opens_at": panel.opens_at,
+        "closes_at": panel.closes_at,
+        "conversion": panel.conversion_id,
+        "criteria": [
+            [c.code, c.scale_min, c.scale_max] for c in panel.criteria.order_by("order", "code")
+        ],
+        "models": sorted(panel.rated_models.values_list("pk", flat=True)),
+    }
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    code: str
+    name_ko: str
+    name_en: str
+    description_ko: str = ""
+    description_en: str = ""
+
+
+@transaction.atomic
+def panel_create(
+    *,
+    user,
+    phase: Phase,
+    component: ScoringComponent,
+    code: str,
+    name_ko: str,
+    name_en: str,
+    rater_kind: str,
+    opens_at,
+    closes_at,
+    criteria: list[CriterionInput],
+    scale_min: int = 1,
+    scale_max: int = 5,
+    blind: bool = True,
+    models: list[FoundationModel] | None = None,
+) -> Panel:
+    """A panel for a component of the phase, rating the phase's entered models by default.
+
+    Its conversion to points is the component's published rule when there is one; every
+    criterion then takes the rule's scale (a rule's raw maximum is the top of the scale)."""
+    _require_evaluator(user)
+    errors: dict[str | None, str] = {}
+    if component.phase_id != phase.pk:
+        errors["component"] = _("Choose a component of this phase.")
+    elif component.max_points is None:
+        errors["component"] = _("A pass/fail gate has no points.")
+    if rater_kind not in Panel.RaterKind.values:
+        errors["rater_kind"] = _("Choose who rates.")
+    if not criteria:
+        errors["criteria"] = _("A panel needs at least one criterion.")
+    codes = [c.code for c in criteria]
+    if len(set(codes)) != len(codes):
+        errors["criteria"] = _("Each criterion needs its own code.")
+    for c in criteria:
+        if not (c.name_ko.strip() and c.name_en.strip()):
+            errors["criteria"] = _("Every criterion needs a name in Korean and in English.")
+    if scale_max <= scale_min:
+        errors["scale_max"] = _("The top of the scale must be above its bottom.")
+    if opens_at and closes_at and closes_at <= opens_at:
+        errors["closes_at"] = _("The panel must close after it opens.")
+    if Panel.objects.filter(phase=phase, code=code).exists():
+        errors["code"] = _("This phase already has a panel with this code.")
+    conversion = ConversionRule.objects.filter(component=component).first()
+    if conversion is not None and scale_max != conversion.raw_max:
+        errors["scale_max"] = _(
+            "The published conversion takes ratings up to %(max)s; use that scale."
+        ) % {"max": f"{conversion.raw_max.normalize():f}"}
+    if models is None:
+        models = list(
+            FoundationModel.objects.filter(
+                pk__in=PhaseParticipant.objects.filter(phase=phase, model__isnull=False).values(
+                    "model"
+                )
+            )
+        )
+    if len(models) < 2:
+        errors["models"] = _("A panel needs at least two models to rate.")
+    if len(models) > len(LABELS):
+        errors["models"] = _("A panel rates at most 26 models.")
+    if errors:
+        raise PanelError(errors)
+    panel = Panel.objects.create(
+        phase=phase,
+        component=component,
+        code=code,
+        name_ko=name_ko,
+        name_en=name_en,
+        rater_kind=rater_kind,
+        blind=blind,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        conversion=conversion,
+        created_by=user,
+    )
+    for order, c in enumerate(criteria):
+        Criterion.objects.create(
+            panel=panel,
+            code=c.code,
+            name_ko=c.name_ko.strip(),
+            name_en=c.name_en.strip(),
+            description_ko=c.description_ko.strip(),
+            description_en=c.description_en.strip(),
+            scale_min=scale_min,
+            scale_max=scale_max,
+            order=order,
+        )
+    panel.rated_models.set(models)
+    audit.audit_record(user, "panel.create", panel, None, panel_snapshot(panel))
+    return panel
+
+
+@transaction.atomic
+def invitation_create(*, user, panel: Panel, email: str = "") -> tuple[Invitation, str]:
+    """A single-use invitation; the token is returned once and only its hash is kept."""
+    _require_evaluator(user)
+    if panel.rater_kind == Panel.RaterKind.PUBLIC:
+        raise PanelError({None: _("Members of the public join by signing up, not by invitation.")})
+    token, hashed = _new_token()
+    invitation = Invitation.objects.create(
+        panel=panel, email=email.strip(), token_hash=hashed, created_by=user
+    )
+    audit.audit_record(
+        user, "panel.invite", invitation, None, {"panel": panel.pk}, phase_id=panel.phase_id
+    )
+    return invitation, token
+
+
+def rater_refusal(user, panel: Panel) -> str | None:
+    """Why this account may not rate on this panel, or None."""
+    if team_ids_of(user):
+        return _("Members of a team cannot rate models.")
+    if is_evaluator(user):
+        return _("Evaluators cannot rate: they know which model is which.")
+    return None
+
+
+def _draw_labels(rater: Rater) -> None:
+    """A random order of the panel's models for this rater; the label follows the position."""
+    models = list(rater.panel.rated_models.all())
+    secrets.SystemRandom().shuffle(models)
+    RaterLabel.objects.bulk_create(
+        RaterLabel(rater=rater, model=m, label=LABELS[i], position=i) for i, m in enumerate(models)
+    )
+
+
+def _seat(user, panel: Panel, *, via: str, verified_email: str = "") -> Rater:
+    try:
+        with transaction.atomic():
+            rater = Rater.objects.create(panel=panel, user=user, verified_email=verified_email)
+    except IntegrityError as exc:
+        raise PanelError({None: _("You already have a seat on this panel.")}) from exc
+    _draw_labels(rater)
+    audit.audit_record(
+        user,
+        "panel.rater.join",
+        rater,
+        None,
+        {"panel": panel.pk, "via": via},
+        phase_id=panel.phase_id,
+    )
+    return rater
+
+
+def invitation_lookup(token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("panel").filter(token_hash=token_hash(token)).first()
+    )
+    if invitation is None:
+        raise NotFound()
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, user, token: str, now=None) -> Rater:
+    """Take the seat the invitation offers; a used invitation is refused, whoever brings it."""
+    now = now or timezone.now()
+    invitation = invitation_lookup(token)
+    panel = invitation.panel
+    if invitation.used_at is not None:
+        raise PanelError({None: _("This invitation has already been used.")})
+    if now >= panel.closes_at:
+        raise PanelError({None: _("This panel has closed.")})
+    refusal = rater_refusal(user, panel)
+    if refusal:
+        raise PanelError({None: refusal})
+    claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
+        used_at=now, used_by=user
+    )
+    if claimed != 1:
+        raise PanelError({None: _("This invitation has already been used.")})
+    return _seat(user, panel, via="invitation")
+
+
+def normalized_email(email: str) -> str:
+    return email.strip().lower()
+
+
+@transaction.atomic
+def signup_start(
+    *,
+    panel: Panel,
+    email: str,
+    username: str,
+    password: str,
+    link_for: Callable[[str], str],
+    now=None,
+) -> SignUp:
+    """A public sign-up: an inactive account and an e-mail with a link that verifies it."""
+    now = now or timezone.now()
+    if panel.rater_kind != Panel.RaterKind.PUBLIC:
+        raise NotFound()
+    if now >= panel.closes_at:
+        raise PanelError({None: _("This panel has closed.")})
+    email = normalized_email(email)
+    User = get_user_model()
+    errors: dict[str | None, str] = {}
+    if User.objects.filter(email__iexact=email).exists():
+        errors["email"] = _("An account already uses this e-mail address: one account each.")
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = _("This user name is taken.")
+    if errors:
+        raise PanelError(errors)
+    user = User.objects.create_user(username=username, email=email, password=password)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    token, hashed = _new_token()
+    signup = SignUp.objects.create(panel=panel, user=user, email=email, token_hash=hashed)
+    link = link_for(token)
+    send_mail(
+        _("Confirm your e-mail address for the K-AI Leaderboard panel"),
+        _(
+            "Open this link to confirm your e-mail address and join the panel "
+            "“%(panel)s”:\n\n%(link)s\n\nIf you did not sign up, ignore this message."
+        )
+        % {"panel": panel.name, "link": link},
+        settings.DEFAULT_FROM_EMAIL,
+        [email],
+    )
+    return signup
+
+
+@transaction.atomic
+def signup_verify(*, token: str, now=None) -> Rater:
+    """Verify the e-mail address: the account becomes active and takes its seat."""
+    now = now or timezone.now()
+    signup = (
+        SignUp.objects.select_for_update()
+        .select_related("panel", "user")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if signup is None:
+        raise NotFound()
+    if signup.verified_at is not None:
+        raise PanelError({None: _("This address is already confirmed.")})
+    if Rater.objects.filter(panel=signup.panel, verified_email=signup.email).exists():
+        raise PanelError(
+            {None: _("An account already uses this e-mail address: one account each.")}
+        )
+    signup.verified_at = now
+    signup.save(update_fields=["verified_at"])
+    user = signup.user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return _seat(user, signup.panel, via="signup", verified_email=signup.email)
+
+
+def rater_for(*, user, panel_id) -> Rater:
+    """The user's seat on the panel; anyone without one gets NotFound."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound()
+    rater = (
+        Rater.objects.select_related("panel", "panel__phase").filter(panel_id=panel_id, user=user)
+    ).first()
+    if rater is None:
+        raise NotFound()
+    return rater
+
+
+def _require_open(rater: Rater, now) -> None:
+    if not rater.panel.is_open(now):
+        if now < rater.panel.opens_at:
+            raise PanelError({None: _("This panel is not open yet.")})
+        raise PanelError({None: _("This panel has closed; ratings can no longer change.")})
+    refusal = rater_refusal(rater.user, rater.panel)
+    if refusal:
+        raise PanelError({None: refusal})
+
+
+def _rating_snapshot(rating: Rating | None) -> dict | None:
+    if rating is None or rating.pk is None:
+        return None
+    return {
+        "rater": rating.rater_id,
+        "model": rating.model_id,
+        "criterion": rating.criterion.code,
+        "value": rating.value,
+        "comment": audit.private_digest(rating.comment),
+    }
+
+
+@transaction.atomic
+def rating_save(
+    *, user, panel_id, label: str, criterion: str, value: int, comment: str = "", now=None
+) -> Rating:
+    """Rate the model shown under `label` on one criterion; every change is audited."""
+    now = now or timezone.now()
+    rater = rater_for(user=user, panel_id=panel_id)
+    _require_open(rater, now)
+    shown = RaterLabel.objects.filter(rater=rater, label=label).first()
+    crit = Criterion.objects.filter(panel_id=panel_id, code=criterion).first()
+    if shown is None or crit is None:
+        raise PanelError({"label": _("No such model or criterion on this panel.")})
+    if not (crit.scale_min <= value <= crit.scale_max):
+        raise PanelError(
+            {
+                "value": _("Rate from %(low)s to %(high)s.")
+                % {"low": crit.scale_min, "high": crit.scale_max}
+            }
+        )
+    rating = (
+        Rating.objects.select_for_update()
+        .filter(rater=rater, model_id=shown.model_id, criterion=crit)
+        .first()
+    ) or Rating(rater=rater, model_id=shown.model_id, criterion=crit)
+    before = _rating_snapshot(rating)
+    if rating.pk is not None and rating.value == value and rating.comment == comment.strip():
+        return rating
+    rating.value = value
+    rating.comment = comment.strip()
+    rating.updated_at = now
+    rating.save()
+    action = "panel.rating.change" if before else "panel.rating.create"
+    audit.audit_record(
+        user, action, rating, before, _rating_snapshot(rating), phase_id=rater.panel.phase_id
+    )
+    return rating
+
+
+# ---------------------------------------------------------------- side-by-side votes
+
+
+def _votes_today(rater: Rater, now) -> int:
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return Comparison.objects.filter(
+        rater__user=rater.user, voted_at__gte=start, voted_at__lt=start + timedelta(days=1)
+    ).count()
+
+
+def _require_public_rater(user, panel_id, now) -> Rater:
+    rater = rater_for(user=user, panel_id=panel_id)
+    if rater.panel.rater_kind != Panel.RaterKind.PUBLIC:
+        raise NotFound()
+    _require_open(rater, now)
+    if _votes_today(rater, now) >= votes_per_day():
+        raise PanelError(
+            {
+                None: _("You have cast today's %(n)s votes; come back tomorrow.")
+                % {"n": votes_per_day()}
+            }
+        )
+    return rater
+
+
+@transaction.atomic
+def comparison_draw(*, user, panel_id, prompt_id, now=None) -> Comparison:
+    """Two different models' answers to the chosen prompt, in random order, names hidden.
+
+    A rater with a comparison still waiting for a vote gets it back instead of a new draw,
+    so nobody can redraw until a model they recognise comes up."""
+    now = now or timezone.now()
+    rater = _require_public_rater(user, panel_id, now)
+    waiting = Comparison.objects.filter(rater=rater, vote="").first()
+    if waiting is not None:
+        return waiting
+    prompt = ComparisonPrompt.objects.filter(panel_id=panel_id, pk=prompt_id).first()
+    if prompt is None:
+        raise PanelError({"prompt": _("Choose one of the panel's prompts.")})
+    models = list(ComparisonAnswer.objects.filter(prompt=prompt).values_list("model_id", flat=True))
+    if len(models) < 2:
+        raise PanelError({"prompt": _("This prompt has fewer than two answers.")})
+    a, b = secrets.SystemRandom().sample(models, 2)
+    return Comparison.objects.create(
+        rater=rater, prompt=prompt, model_a_id=a, model_b_id=b, shown_at=now
+    )
+
+
+@transaction.atomic
+def comparison_vote(*, user, comparison_id, vote: str, now=None) -> Comparison:
+    """Record the vote once; suspicious votes are kept and marked excluded with the reason."""
+    now = now or timezone.now()
+    comparison = (
+        Comparison.objects.select_related("rater", "rater__panel")
+        .filter(pk=comparison_id, rater__user=user)
+        .first()
+    )
+    if comparison is None or not getattr(user, "is_authenticated", False):
+        raise NotFound()
+    if comparison.vote:
+        raise PanelError({None: _("You have already voted on this comparison.")})
+    if vote not in Comparison.Vote.values:
+        raise PanelError({"vote": _("Choose A, B, a tie or both bad.")})
+    rater = _require_public_rater(user, comparison.rater.panel_id, now)
+    reason = ""
+    if (
+        Comparison.objects.filter(rater=rater, prompt_id=comparison.prompt_id)
+        .exclude(vote="")
+        .exclude(pk=comparison.pk)
+        .exists()
+    ):
+        reason = Comparison.Excluded.REPEATED_PROMPT
+    elif now - comparison.shown_at < timedelta(seconds=vote_min_seconds()):
+        reason = Comparison.Excluded.TOO_FAST
+    updated = Comparison.objects.filter(pk=comparison.pk, vote="").update(
+        vote=vote, voted_at=now, excluded_reason=reason
+    )
+    if updated != 1:
+        raise PanelError({None: _("You have already voted on this comparison.")})
+    comparison.refresh_from_db()
+    audit.audit_record(
+        user,
+        "panel.vote",
+        comparison,
+        None,
+        {"vote": vote, "excluded": reason, "a": comparison.model_a_id, "b": comparison.model_b_id},
+        phase_id=rater.panel.phase_id,
+    )
+    return comparison
+
+
+@transaction.atomic
+def prompt_add(*, user, panel: Panel, text: str, answers: dict[int, str]) -> ComparisonPrompt:
+    """A prompt with each model's fixed answer, entered by an evaluator (no endpoint is asked)."""
+    _require_evaluator(user)
+    allowed = set(panel.rated_models.values_list("pk", flat=True))
+    answers = {k: v.strip() for k, v in answers.items() if v and v.strip()}
+    if not text.strip():
+        raise PanelError({"text": _("Write the prompt.")})
+    if len(answers) < 2 or not set(answers) <= allowed:
+        raise PanelError({"answers": _("Enter the answers of at least two of the panel's models.")})
+    prompt = ComparisonPrompt.objects.create(
+        panel=panel, text=text.strip(), order=panel.prompts.count()
+    )
+    ComparisonAnswer.objects.bulk_create(
+        ComparisonAnswer(prompt=prompt, model_id=k, text=v) for k, v in answers.items()
+    )
+    audit.audit_record(
+        user,
+        "panel.prompt.add",
+        prompt,
+        None,
+        {"panel": panel.pk, "models": sorted(answers)},
+        phase_id=panel.phase_id,
+    )
+    return prompt
+
+
+# ---------------------------------------------------------------- into the assessments
+
+
+@transaction.atomic
+def panel_points_apply(*, user, panel: Panel, correction=None, now=None) -> list:
+    """Enter the panel's points into each team's assessment through the audited assessment
+    service (never a direct write): after the panel has closed, one component, every model."""
+    from leaderboard.assessment_services import (
+        AssessmentInput,
+        EvaluatorActionError,
+        assessment_save,
+    )
+    from leaderboard.models import Assessment
+
+    from .selectors import panel_results
+
+    _require_evaluator(user)
+    now = now or timezone.now()
+    if now < panel.closes_at:
+        raise PanelError({None: _("Points can be applied once the panel has closed.")})
+    results = panel_results(panel)
+    applied = []
+    for row in results.models:
+        team = row.model.team
+        if row.points is None or team is None:
+            continue
+        existing = Assessment.objects.filter(phase=panel.phase, team=team).first()
+        data = AssessmentInput(
+            model=(existing.model if existing and existing.model_id else row.model),
+            outcome=existing.outcome if existing else Assessment.Outcome.PENDING,
+            reasons_ko=existing.reasons_ko if existing else "",
+            reasons_en=existing.reasons_en if existing else "",
+            private_feedback=existing.private_feedback if existing else "",
+            points={panel.component.code: row.points},
+        )
+        try:
+            applied.append(
+                assessment_save(
+                    user=user,
+                    phase=panel.phase,
+                    team=team,
+                    data=data,
+                    correction=correction,
+                    now=now,
+                )
+            )
+        except EvaluatorActionError as exc:
+            raise PanelError(exc.errors) from exc
+    return applied
