@@ -21,6 +21,7 @@ urlpatterns = [
     path("evaluate/", include("leaderboard.urls_evaluator")),
     path("team/", include("evaluations.urls_portal")),
     path("runs/", include("evaluations.urls")),
+    path("panels/", include("evaluations.panels.urls")),
     path("transparency/", include("leaderboard.urls_transparency")),
     path("", include("leaderboard.urls")),
 ]
