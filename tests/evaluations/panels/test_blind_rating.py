@@ -144,3 +144,12 @@ def test_a_rating_outside_the_scale_is_refused_on_the_page(evaluator, pro_panel)
     )
     assert response.status_code == 400
     assert not Rating.objects.filter(rater=rater).exists()
+
+
+def test_the_rating_page_reads_in_korean(evaluator, pro_panel):
+    rater = seat(evaluator, pro_panel, "korean-reader")
+    client = Client(HTTP_ACCEPT_LANGUAGE="ko")
+    client.force_login(rater.user)
+    body = client.get(reverse("panels:rate", args=[pro_panel.pk])).content.decode()
+    assert "모델 A" in body and "내 점수 저장" in body
+    assert "한국어가 자연스러운가" in body  # the criterion's Korean description
