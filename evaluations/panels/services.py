@@ -306,6 +306,12 @@ def signup_start(
     email = normalized_email(email)
     User = get_user_model()
     errors: dict[str | None, str] = {}
+    # An address signed up but never confirmed does not block its owner: the earlier, inactive
+    # account is replaced (the confirmation goes to the address, so only its owner can finish).
+    unconfirmed = SignUp.objects.filter(
+        email=email, verified_at__isnull=True, user__is_active=False
+    )
+    User.objects.filter(pk__in=unconfirmed.values("user")).delete()
     if User.objects.filter(email__iexact=email).exists():
         errors["email"] = _("An account already uses this e-mail address: one account each.")
     if User.objects.filter(username__iexact=username).exists():

@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from evaluations.panels import services
 from leaderboard.models import ConversionRule, PhaseParticipant
@@ -20,6 +20,13 @@ SECRET_NAMES = [
 
 def secret_strings() -> list[str]:
     return [s for row in SECRET_NAMES for s in row]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services speak the active language; these tests read their messages in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -152,6 +152,7 @@ def test_one_account_per_email_address(public_panel):
         password="x" * 12,
         link_for=lambda t: t,
     )
+    services.signup_verify(token=mail.outbox[-1].body.split("\n\n")[1].strip())
     with pytest.raises(services.PanelError) as caught:
         services.signup_start(
             panel=public_panel,
@@ -203,3 +204,25 @@ def test_an_evaluator_creates_a_panel_on_the_page(
     assert detail.status_code == 200
     invited = client.post(response["Location"], {"action": "invite", "email": ""})
     assert b"/panels/invite/" in invited.content
+
+
+def test_an_unconfirmed_sign_up_does_not_block_the_address_owner(public_panel):
+    services.signup_start(
+        panel=public_panel,
+        email="owner@example.org",
+        username="squatter",
+        password="x" * 12,
+        link_for=lambda t: t,
+    )
+    services.signup_start(
+        panel=public_panel,
+        email="owner@example.org",
+        username="owner",
+        password="x" * 12,
+        link_for=lambda t: t,
+    )
+    token = mail.outbox[-1].body.split("\n\n")[1].strip()
+    rater = services.signup_verify(token=token)
+    assert rater.user.username == "owner"
+    # the first link no longer seats anyone
+    assert Rater.objects.filter(panel=public_panel).count() == 1
