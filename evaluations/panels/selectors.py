@@ -76,6 +76,10 @@ def rater_json(rater: Rater) -> dict:
 
 # ---------------------------------------------------------------- results (evaluators)
 
+# A rater whose ratings sit on average more than this share of the scale's range away from the
+# other raters' mean is flagged for the evaluators (1 point on a 1–5 scale).
+FAR_RATER_SHARE = 0.25
+
 
 @dataclass
 class ModelResult:
@@ -105,6 +109,8 @@ class PanelResults:
     models: list[ModelResult] = field(default_factory=list)
     agreement: list[CriterionAgreement] = field(default_factory=list)
     raters: int = 0
+    far_raters: list[tuple[int, float]] = field(default_factory=list)
+    far_threshold: float = 0.0
 
 
 def panel_raw_max(panel: Panel) -> tuple[Decimal, bool]:
@@ -173,6 +179,17 @@ def panel_results(panel: Panel) -> PanelResults:
                 _points(high, max_points, raw_max),
             )
         )
+    # raters far from the rest are shown to the evaluators, never dropped from the mean
+    rater_model_means: dict[int, dict[int, float]] = defaultdict(dict)
+    for (rater_id, model_id), values in per_rater_model.items():
+        rater_model_means[rater_id][model_id] = sum(values) / len(values)
+    if criteria:
+        results.far_threshold = FAR_RATER_SHARE * (criteria[0].scale_max - criteria[0].scale_min)
+    results.far_raters = sorted(
+        (rater_id, distance)
+        for rater_id, distance in statistics.rater_distances(rater_model_means).items()
+        if distance > results.far_threshold
+    )
     for c in criteria:
         by_rater = per_criterion.get(c.pk, {})
         rows = [[by_rater[r].get(m.pk) for m in models] for r in sorted(by_rater)]

@@ -126,3 +126,19 @@ def bradley_terry(
     lows = np.percentile(draws, tail, axis=0)
     highs = np.percentile(draws, 100 - tail, axis=0)
     return [Strength(float(point[k]), float(lows[k]), float(highs[k])) for k in range(n_items)]
+
+
+def rater_distances(ratings: dict[int, dict[int, float]]) -> dict[int, float]:
+    """Per rater, the mean absolute distance between their rating of each model and the median
+    of the other raters' ratings of it (a median, so one far rater does not move the yardstick
+    of the others), over the models others rated too."""
+    distances: dict[int, float] = {}
+    for rater, own in ratings.items():
+        gaps = []
+        for model, value in own.items():
+            others = [r[model] for k, r in ratings.items() if k != rater and model in r]
+            if others:
+                gaps.append(abs(value - float(np.median(others))))
+        if gaps:
+            distances[rater] = sum(gaps) / len(gaps)
+    return distances

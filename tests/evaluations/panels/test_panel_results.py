@@ -146,3 +146,16 @@ def test_the_evaluators_page_shows_results_and_agreement(client, evaluator, pro_
     body = response.content.decode()
     assert "11.50" in body
     assert "Krippendorff" in body
+
+
+def test_a_rater_far_from_the_rest_is_flagged_but_still_counted(
+    evaluator, pro_panel, team_models, rated
+):
+    contrarian = seat(evaluator, pro_panel, "contrarian")
+    for m, value in ((0, 1), (1, 5), (2, 1)):
+        _rate(contrarian, team_models[m], {"usefulness": value, "fluency": value})
+    results = selectors.panel_results(pro_panel)
+    assert [rater_id for rater_id, _ in results.far_raters] == [contrarian.pk]
+    row = next(r for r in results.models if r.model.pk == team_models[0].pk)
+    assert row.raters == 4
+    assert row.mean == pytest.approx((4.5 + 4 + 3 + 1) / 4)
