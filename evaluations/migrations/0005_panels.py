@@ -7,197 +7,495 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluations', '0004_run_submitted_as'),
-        ('leaderboard', '0009_corrections'),
+        ("evaluations", "0004_run_submitted_as"),
+        ("leaderboard", "0009_corrections"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Panel',
+            name="Panel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40)),
-                ('name_ko', models.CharField(max_length=200, verbose_name='name (Korean)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('rater_kind', models.CharField(choices=[('expert', 'Experts'), ('professional', 'Professional users'), ('public', 'Members of the public')], max_length=20)),
-                ('blind', models.BooleanField(default=True)),
-                ('opens_at', models.DateTimeField()),
-                ('closes_at', models.DateTimeField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('component', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='leaderboard.scoringcomponent')),
-                ('conversion', models.ForeignKey(blank=True, help_text="The component's published conversion rule; empty when none is published.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='leaderboard.conversionrule')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('phase', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='leaderboard.phase')),
-                ('rated_models', models.ManyToManyField(related_name='+', to='leaderboard.foundationmodel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40)),
+                ("name_ko", models.CharField(max_length=200, verbose_name="name (Korean)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                (
+                    "rater_kind",
+                    models.CharField(
+                        choices=[
+                            ("expert", "Experts"),
+                            ("professional", "Professional users"),
+                            ("public", "Members of the public"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("blind", models.BooleanField(default=True)),
+                ("opens_at", models.DateTimeField()),
+                ("closes_at", models.DateTimeField()),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "component",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panels",
+                        to="leaderboard.scoringcomponent",
+                    ),
+                ),
+                (
+                    "conversion",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The component's published conversion rule; empty when none is published.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panels",
+                        to="leaderboard.conversionrule",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "phase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panels",
+                        to="leaderboard.phase",
+                    ),
+                ),
+                (
+                    "rated_models",
+                    models.ManyToManyField(related_name="+", to="leaderboard.foundationmodel"),
+                ),
             ],
             options={
-                'ordering': ['phase__order', 'component__order', 'code'],
+                "ordering": ["phase__order", "component__order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('used_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='evaluations.panel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "used_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="evaluations.panel",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40)),
-                ('name_ko', models.CharField(max_length=200, verbose_name='name (Korean)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('description_ko', models.TextField(blank=True)),
-                ('description_en', models.TextField(blank=True)),
-                ('scale_min', models.PositiveSmallIntegerField(default=1)),
-                ('scale_max', models.PositiveSmallIntegerField(default=5)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='evaluations.panel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40)),
+                ("name_ko", models.CharField(max_length=200, verbose_name="name (Korean)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("description_ko", models.TextField(blank=True)),
+                ("description_en", models.TextField(blank=True)),
+                ("scale_min", models.PositiveSmallIntegerField(default=1)),
+                ("scale_max", models.PositiveSmallIntegerField(default=5)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="evaluations.panel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['panel', 'order', 'code'],
+                "ordering": ["panel", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ComparisonPrompt',
+            name="ComparisonPrompt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prompts', to='evaluations.panel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prompts",
+                        to="evaluations.panel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['panel', 'order', 'pk'],
+                "ordering": ["panel", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Rater',
+            name="Rater",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verified_email', models.EmailField(blank=True, help_text='Public panels: the verified e-mail address, one account each.', max_length=254)),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='raters', to='evaluations.panel')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='panel_seats', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "verified_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Public panels: the verified e-mail address, one account each.",
+                        max_length=254,
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="raters",
+                        to="evaluations.panel",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="panel_seats",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Comparison',
+            name="Comparison",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shown_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('vote', models.CharField(blank=True, choices=[('a', 'A is better'), ('b', 'B is better'), ('tie', 'Tie'), ('both_bad', 'Both are bad')], max_length=10)),
-                ('voted_at', models.DateTimeField(blank=True, null=True)),
-                ('excluded_reason', models.CharField(blank=True, choices=[('repeated_prompt', 'The same prompt was voted on before'), ('too_fast', 'Voted faster than the answers can be read')], max_length=20)),
-                ('model_a', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='leaderboard.foundationmodel')),
-                ('model_b', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='leaderboard.foundationmodel')),
-                ('prompt', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluations.comparisonprompt')),
-                ('rater', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comparisons', to='evaluations.rater')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("shown_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "vote",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("a", "A is better"),
+                            ("b", "B is better"),
+                            ("tie", "Tie"),
+                            ("both_bad", "Both are bad"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("voted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "excluded_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("repeated_prompt", "The same prompt was voted on before"),
+                            ("too_fast", "Voted faster than the answers can be read"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "model_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="leaderboard.foundationmodel",
+                    ),
+                ),
+                (
+                    "model_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="leaderboard.foundationmodel",
+                    ),
+                ),
+                (
+                    "prompt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evaluations.comparisonprompt",
+                    ),
+                ),
+                (
+                    "rater",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comparisons",
+                        to="evaluations.rater",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='RaterLabel',
+            name="RaterLabel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=4)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='leaderboard.foundationmodel')),
-                ('rater', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='labels', to='evaluations.rater')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=4)),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="leaderboard.foundationmodel",
+                    ),
+                ),
+                (
+                    "rater",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="labels",
+                        to="evaluations.rater",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rater', 'position'],
+                "ordering": ["rater", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.PositiveSmallIntegerField()),
-                ('comment', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='evaluations.criterion')),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='leaderboard.foundationmodel')),
-                ('rater', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='evaluations.rater')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.PositiveSmallIntegerField()),
+                ("comment", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="evaluations.criterion",
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="leaderboard.foundationmodel",
+                    ),
+                ),
+                (
+                    "rater",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="evaluations.rater",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SignUp',
+            name="SignUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signups', to='evaluations.panel')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signups",
+                        to="evaluations.panel",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ComparisonAnswer',
+            name="ComparisonAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='leaderboard.foundationmodel')),
-                ('prompt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='evaluations.comparisonprompt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="leaderboard.foundationmodel",
+                    ),
+                ),
+                (
+                    "prompt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="evaluations.comparisonprompt",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('prompt', 'model'), name='answer_one_per_model')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("prompt", "model"), name="answer_one_per_model")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.UniqueConstraint(fields=('phase', 'code'), name='panel_code_unique_in_phase'),
+            model_name="panel",
+            constraint=models.UniqueConstraint(
+                fields=("phase", "code"), name="panel_code_unique_in_phase"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='panel_closes_after_it_opens'),
+            model_name="panel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_at__gt", models.F("opens_at"))),
+                name="panel_closes_after_it_opens",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('panel', 'code'), name='criterion_code_unique'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(
+                fields=("panel", "code"), name="criterion_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.CheckConstraint(condition=models.Q(('scale_max__gt', models.F('scale_min'))), name='criterion_scale_not_empty'),
+            model_name="criterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("scale_max__gt", models.F("scale_min"))),
+                name="criterion_scale_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rater',
-            constraint=models.UniqueConstraint(fields=('panel', 'user'), name='rater_once_per_panel'),
+            model_name="rater",
+            constraint=models.UniqueConstraint(
+                fields=("panel", "user"), name="rater_once_per_panel"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rater',
-            constraint=models.UniqueConstraint(condition=models.Q(('verified_email', ''), _negated=True), fields=('panel', 'verified_email'), name='rater_one_account_per_verified_email'),
+            model_name="rater",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("verified_email", ""), _negated=True),
+                fields=("panel", "verified_email"),
+                name="rater_one_account_per_verified_email",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comparison',
-            constraint=models.CheckConstraint(condition=models.Q(('model_a', models.F('model_b')), _negated=True), name='comparison_two_different_models'),
+            model_name="comparison",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("model_a", models.F("model_b")), _negated=True),
+                name="comparison_two_different_models",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='raterlabel',
-            constraint=models.UniqueConstraint(fields=('rater', 'model'), name='label_one_per_model'),
+            model_name="raterlabel",
+            constraint=models.UniqueConstraint(
+                fields=("rater", "model"), name="label_one_per_model"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='raterlabel',
-            constraint=models.UniqueConstraint(fields=('rater', 'label'), name='label_unique_for_rater'),
+            model_name="raterlabel",
+            constraint=models.UniqueConstraint(
+                fields=("rater", "label"), name="label_unique_for_rater"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='raterlabel',
-            constraint=models.UniqueConstraint(fields=('rater', 'position'), name='label_position_unique'),
+            model_name="raterlabel",
+            constraint=models.UniqueConstraint(
+                fields=("rater", "position"), name="label_position_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('rater', 'model', 'criterion'), name='rating_one_per_criterion'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(
+                fields=("rater", "model", "criterion"), name="rating_one_per_criterion"
+            ),
         ),
     ]
