@@ -200,10 +200,6 @@ class Rating(models.Model):
     def __str__(self) -> str:
         return f"rating {self.pk}"
 
-    @property
-    def phase_id(self):
-        return self.rater.panel.phase_id
-
 
 class ComparisonPrompt(models.Model):
     """A prompt of the side-by-side mode with its fixed answers, entered by an evaluator

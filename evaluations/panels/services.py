@@ -471,6 +471,10 @@ def comparison_draw(*, user, panel_id, prompt_id, now=None) -> Comparison:
     waiting = Comparison.objects.filter(rater=rater, vote="").first()
     if waiting is not None:
         return waiting
+    try:
+        prompt_id = int(prompt_id)
+    except (TypeError, ValueError):
+        prompt_id = None
     prompt = ComparisonPrompt.objects.filter(panel_id=panel_id, pk=prompt_id).first()
     if prompt is None:
         raise PanelError({"prompt": _("Choose one of the panel's prompts.")})

@@ -153,3 +153,41 @@ def test_the_rating_page_reads_in_korean(evaluator, pro_panel):
     body = client.get(reverse("panels:rate", args=[pro_panel.pk])).content.decode()
     assert "모델 A" in body and "내 점수 저장" in body
     assert "한국어가 자연스러운가" in body  # the criterion's Korean description
+
+
+def test_a_rating_and_its_comment_reach_nobody_but_its_rater(
+    evaluator, pro_panel, team_models, member_a
+):
+    from tests.factories import MembershipFactory
+
+    sentinel = "SENTINEL-COMMENT-7f3a"
+    author = seat(evaluator, pro_panel, "author")
+    other = seat(evaluator, pro_panel, "bystander")
+    services.rating_save(
+        user=author.user,
+        panel_id=pro_panel.pk,
+        label="A",
+        criterion="fluency",
+        value=2,
+        comment=sentinel,
+    )
+    insider = MembershipFactory(team=team_models[0].team, user=member_a).user
+    urls = [
+        reverse("panels:mine"),
+        reverse("panels:rate", args=[pro_panel.pk]),
+        reverse("panels:rate_json", args=[pro_panel.pk]),
+        reverse("panels:compare", args=[pro_panel.pk]),
+        reverse("panels:manage_detail", args=[pro_panel.pk]),
+        reverse("panels:manage_index", args=[pro_panel.phase.slug]),
+        reverse("leaderboard:home"),
+        reverse("transparency:index"),
+    ]
+    for who in (None, other.user, insider, evaluator):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        if who is not None:
+            client.force_login(who)
+        for url in urls:
+            response = client.get(url, follow=True)
+            assert sentinel not in response.content.decode(), (who, url)
+    own = _client_for(author).get(reverse("panels:rate_json", args=[pro_panel.pk]))
+    assert sentinel in own.content.decode()

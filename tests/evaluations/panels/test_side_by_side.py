@@ -226,3 +226,15 @@ def test_vote_results_rank_the_models_and_list_counts(public_panel, team_models)
     assert results.counted == 18
     assert results.ratings[0].model == team_models[0]
     assert results.ratings[-1].model == team_models[2]
+
+
+def test_a_prompt_that_is_not_one_of_the_panels_is_refused_with_a_message(public_panel):
+    rater = _citizen(public_panel, "prober")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(rater.user)
+    url = reverse("panels:compare", args=[public_panel.pk])
+    for prompt in ("abc", "999999"):
+        response = client.get(url, {"prompt": prompt})
+        assert response.status_code == 200
+        assert b"Choose one of the panel" in response.content
+    assert not Comparison.objects.filter(rater=rater).exists()
