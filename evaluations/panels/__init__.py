@@ -1,4 +1,4 @@
 """Panels of people who rate the phase's models blind: experts, professional users, the public.
 
-Models, invitations and sign-ups, blind labels, ratings, side-by-side votes, and the results
-(mean ratings with intervals, agreement, the published conversion to points)."""
+services: panels, invitations, sign-ups, blind ratings; votes: side-by-side; selectors and
+statistics: results (intervals, agreement, conversion); points: into the assessments."""

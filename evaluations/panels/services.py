@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,9 +26,6 @@ from leaderboard.models import (
 )
 
 from .models import (
-    Comparison,
-    ComparisonAnswer,
-    ComparisonPrompt,
     Criterion,
     Invitation,
     Panel,
@@ -40,16 +36,6 @@ from .models import (
 )
 
 LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def votes_per_day() -> int:
-    """Votes one account may cast per day (Asia/Seoul) on public panels."""
-    return getattr(settings, "PANEL_VOTES_PER_DAY", 50)
-
-
-def vote_min_seconds() -> int:
-    """A vote sooner than this after the answers were shown is kept but excluded (automated)."""
-    return getattr(settings, "PANEL_VOTE_MIN_SECONDS", 3)
 
 
 class PanelError(Exception):
@@ -78,7 +64,7 @@ def _new_token() -> tuple[str, str]:
     return token, token_hash(token)
 
 
-def _require_evaluator(user) -> None:
+def require_evaluator(user) -> None:
     if not is_evaluator(user):
         raise PanelError({None: _("Only evaluators may do this.")})
 
@@ -130,7 +116,7 @@ def panel_create(
 
     Its conversion to points is the component's published rule when there is one; every
     criterion then takes the rule's scale (a rule's raw maximum is the top of the scale)."""
-    _require_evaluator(user)
+    require_evaluator(user)
     errors: dict[str | None, str] = {}
     if component.phase_id != phase.pk:
         errors["component"] = _("Choose a component of this phase.")
@@ -204,7 +190,7 @@ def panel_create(
 @transaction.atomic
 def invitation_create(*, user, panel: Panel, email: str = "") -> tuple[Invitation, str]:
     """A single-use invitation; the token is returned once and only its hash is kept."""
-    _require_evaluator(user)
+    require_evaluator(user)
     if panel.rater_kind == Panel.RaterKind.PUBLIC:
         raise PanelError({None: _("Members of the public join by signing up, not by invitation.")})
     token, hashed = _new_token()
@@ -375,7 +361,7 @@ def rater_for(*, user, panel_id) -> Rater:
     return rater
 
 
-def _require_open(rater: Rater, now) -> None:
+def require_open(rater: Rater, now) -> None:
     if not rater.panel.is_open(now):
         if now < rater.panel.opens_at:
             raise PanelError({None: _("This panel is not open yet.")})
@@ -404,7 +390,7 @@ def rating_save(
     """Rate the model shown under `label` on one criterion; every change is audited."""
     now = now or timezone.now()
     rater = rater_for(user=user, panel_id=panel_id)
-    _require_open(rater, now)
+    require_open(rater, now)
     shown = RaterLabel.objects.filter(rater=rater, label=label).first()
     crit = Criterion.objects.filter(panel_id=panel_id, code=criterion).first()
     if shown is None or crit is None:
@@ -433,176 +419,3 @@ def rating_save(
         user, action, rating, before, _rating_snapshot(rating), phase_id=rater.panel.phase_id
     )
     return rating
-
-
-# ---------------------------------------------------------------- side-by-side votes
-
-
-def _votes_today(rater: Rater, now) -> int:
-    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    return Comparison.objects.filter(
-        rater__user=rater.user, voted_at__gte=start, voted_at__lt=start + timedelta(days=1)
-    ).count()
-
-
-def _require_public_rater(user, panel_id, now) -> Rater:
-    rater = rater_for(user=user, panel_id=panel_id)
-    if rater.panel.rater_kind != Panel.RaterKind.PUBLIC:
-        raise NotFound()
-    _require_open(rater, now)
-    if _votes_today(rater, now) >= votes_per_day():
-        raise PanelError(
-            {
-                None: _("You have cast today's %(n)s votes; come back tomorrow.")
-                % {"n": votes_per_day()}
-            }
-        )
-    return rater
-
-
-@transaction.atomic
-def comparison_draw(*, user, panel_id, prompt_id, now=None) -> Comparison:
-    """Two different models' answers to the chosen prompt, in random order, names hidden.
-
-    A rater with a comparison still waiting for a vote gets it back instead of a new draw,
-    so nobody can redraw until a model they recognise comes up."""
-    now = now or timezone.now()
-    rater = _require_public_rater(user, panel_id, now)
-    waiting = Comparison.objects.filter(rater=rater, vote="").first()
-    if waiting is not None:
-        return waiting
-    try:
-        prompt_id = int(prompt_id)
-    except (TypeError, ValueError):
-        prompt_id = None
-    prompt = ComparisonPrompt.objects.filter(panel_id=panel_id, pk=prompt_id).first()
-    if prompt is None:
-        raise PanelError({"prompt": _("Choose one of the panel's prompts.")})
-    models = list(ComparisonAnswer.objects.filter(prompt=prompt).values_list("model_id", flat=True))
-    if len(models) < 2:
-        raise PanelError({"prompt": _("This prompt has fewer than two answers.")})
-    a, b = secrets.SystemRandom().sample(models, 2)
-    return Comparison.objects.create(
-        rater=rater, prompt=prompt, model_a_id=a, model_b_id=b, shown_at=now
-    )
-
-
-@transaction.atomic
-def comparison_vote(*, user, comparison_id, vote: str, now=None) -> Comparison:
-    """Record the vote once; suspicious votes are kept and marked excluded with the reason."""
-    now = now or timezone.now()
-    comparison = (
-        Comparison.objects.select_related("rater", "rater__panel")
-        .filter(pk=comparison_id, rater__user=user)
-        .first()
-    )
-    if comparison is None or not getattr(user, "is_authenticated", False):
-        raise NotFound()
-    if comparison.vote:
-        raise PanelError({None: _("You have already voted on this comparison.")})
-    if vote not in Comparison.Vote.values:
-        raise PanelError({"vote": _("Choose A, B, a tie or both bad.")})
-    rater = _require_public_rater(user, comparison.rater.panel_id, now)
-    reason = ""
-    if (
-        Comparison.objects.filter(rater=rater, prompt_id=comparison.prompt_id)
-        .exclude(vote="")
-        .exclude(pk=comparison.pk)
-        .exists()
-    ):
-        reason = Comparison.Excluded.REPEATED_PROMPT
-    elif now - comparison.shown_at < timedelta(seconds=vote_min_seconds()):
-        reason = Comparison.Excluded.TOO_FAST
-    updated = Comparison.objects.filter(pk=comparison.pk, vote="").update(
-        vote=vote, voted_at=now, excluded_reason=reason
-    )
-    if updated != 1:
-        raise PanelError({None: _("You have already voted on this comparison.")})
-    comparison.refresh_from_db()
-    audit.audit_record(
-        user,
-        "panel.vote",
-        comparison,
-        None,
-        {"vote": vote, "excluded": reason, "a": comparison.model_a_id, "b": comparison.model_b_id},
-        phase_id=rater.panel.phase_id,
-    )
-    return comparison
-
-
-@transaction.atomic
-def prompt_add(*, user, panel: Panel, text: str, answers: dict[int, str]) -> ComparisonPrompt:
-    """A prompt with each model's fixed answer, entered by an evaluator (no endpoint is asked)."""
-    _require_evaluator(user)
-    allowed = set(panel.rated_models.values_list("pk", flat=True))
-    answers = {k: v.strip() for k, v in answers.items() if v and v.strip()}
-    if not text.strip():
-        raise PanelError({"text": _("Write the prompt.")})
-    if len(answers) < 2 or not set(answers) <= allowed:
-        raise PanelError({"answers": _("Enter the answers of at least two of the panel's models.")})
-    prompt = ComparisonPrompt.objects.create(
-        panel=panel, text=text.strip(), order=panel.prompts.count()
-    )
-    ComparisonAnswer.objects.bulk_create(
-        ComparisonAnswer(prompt=prompt, model_id=k, text=v) for k, v in answers.items()
-    )
-    audit.audit_record(
-        user,
-        "panel.prompt.add",
-        prompt,
-        None,
-        {"panel": panel.pk, "models": sorted(answers)},
-        phase_id=panel.phase_id,
-    )
-    return prompt
-
-
-# ---------------------------------------------------------------- into the assessments
-
-
-@transaction.atomic
-def panel_points_apply(*, user, panel: Panel, correction=None, now=None) -> list:
-    """Enter the panel's points into each team's assessment through the audited assessment
-    service (never a direct write): after the panel has closed, one component, every model."""
-    from leaderboard.assessment_services import (
-        AssessmentInput,
-        EvaluatorActionError,
-        assessment_save,
-    )
-    from leaderboard.models import Assessment
-
-    from .selectors import panel_results
-
-    _require_evaluator(user)
-    now = now or timezone.now()
-    if now < panel.closes_at:
-        raise PanelError({None: _("Points can be applied once the panel has closed.")})
-    results = panel_results(panel)
-    applied = []
-    for row in results.models:
-        team = row.model.team
-        if row.points is None or team is None:
-            continue
-        existing = Assessment.objects.filter(phase=panel.phase, team=team).first()
-        data = AssessmentInput(
-            model=(existing.model if existing and existing.model_id else row.model),
-            outcome=existing.outcome if existing else Assessment.Outcome.PENDING,
-            reasons_ko=existing.reasons_ko if existing else "",
-            reasons_en=existing.reasons_en if existing else "",
-            private_feedback=existing.private_feedback if existing else "",
-            points={panel.component.code: row.points},
-        )
-        try:
-            applied.append(
-                assessment_save(
-                    user=user,
-                    phase=panel.phase,
-                    team=team,
-                    data=data,
-                    correction=correction,
-                    now=now,
-                )
-            )
-        except EvaluatorActionError as exc:
-            raise PanelError(exc.errors) from exc
-    return applied

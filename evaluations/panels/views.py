@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from leaderboard.models import Phase, is_evaluator
 
-from . import selectors, services
+from . import points, selectors, services, votes
 from .forms import AccountForm, InvitationForm, PanelForm, SignUpForm, VoteForm
 from .models import Comparison, ComparisonPrompt, Panel, Rater
 
@@ -95,7 +95,7 @@ def manage_detail(request, pk):
                 answers = {
                     m.pk: request.POST.get(f"answer-{m.pk}", "") for m in panel.rated_models.all()
                 }
-                services.prompt_add(
+                votes.prompt_add(
                     user=request.user,
                     panel=panel,
                     text=request.POST.get("text", ""),
@@ -104,7 +104,7 @@ def manage_detail(request, pk):
                 messages.success(request, _("The prompt and its answers are saved."))
                 return redirect("panels:manage_detail", pk=panel.pk)
             elif action == "apply":
-                services.panel_points_apply(user=request.user, panel=panel)
+                points.panel_points_apply(user=request.user, panel=panel)
                 messages.success(request, _("The panel's points are entered in the assessments."))
                 return redirect("panels:manage_detail", pk=panel.pk)
         except services.PanelError as exc:
@@ -263,9 +263,7 @@ def compare(request, pk):
     prompt_id = request.GET.get("prompt")
     if prompt_id:
         try:
-            comparison = services.comparison_draw(
-                user=request.user, panel_id=pk, prompt_id=prompt_id
-            )
+            comparison = votes.comparison_draw(user=request.user, panel_id=pk, prompt_id=prompt_id)
         except services.PanelError as exc:
             messages.error(request, exc.message)
     answers = {}
@@ -295,7 +293,7 @@ def vote(request, pk, comparison_id):
     _rater_or_404(request, pk)
     form = VoteForm(request.POST)
     try:
-        comparison = services.comparison_vote(
+        comparison = votes.comparison_vote(
             user=request.user,
             comparison_id=comparison_id,
             vote=form.data.get("vote", ""),

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from scipy import stats
 
-from evaluations.panels import selectors, services
+from evaluations.panels import points, selectors, services
 from evaluations.panels.models import RaterLabel
 from evaluations.panels.statistics import agreement_alpha, mean_interval
 from leaderboard.models import Assessment, AuditEntry, ComponentPoints
@@ -120,13 +120,13 @@ def test_points_are_applied_only_after_the_close_and_through_the_audited_service
     evaluator, pro_panel, team_models, rated, user_component
 ):
     with pytest.raises(services.PanelError, match="closed"):
-        services.panel_points_apply(user=evaluator, panel=pro_panel)
+        points.panel_points_apply(user=evaluator, panel=pro_panel)
     assert not ComponentPoints.objects.exists()
-    services.panel_points_apply(user=evaluator, panel=pro_panel, now=pro_panel.closes_at)
-    points = ComponentPoints.objects.get(
+    points.panel_points_apply(user=evaluator, panel=pro_panel, now=pro_panel.closes_at)
+    entered = ComponentPoints.objects.get(
         assessment__team=team_models[0].team, component=user_component
     )
-    assert points.points == Decimal("11.50")
+    assert entered.points == Decimal("11.50")
     assessment = Assessment.objects.get(team=team_models[0].team, phase=pro_panel.phase)
     assert AuditEntry.objects.filter(
         action="assessment.change", object_id=str(assessment.pk)
@@ -136,7 +136,7 @@ def test_points_are_applied_only_after_the_close_and_through_the_audited_service
 def test_a_rater_cannot_apply_points(evaluator, pro_panel, rated):
     raters, _ = rated
     with pytest.raises(services.PanelError):
-        services.panel_points_apply(user=raters[0].user, panel=pro_panel, now=pro_panel.closes_at)
+        points.panel_points_apply(user=raters[0].user, panel=pro_panel, now=pro_panel.closes_at)
 
 
 def test_the_evaluators_page_shows_results_and_agreement(client, evaluator, pro_panel, rated):

@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations.panels import selectors, services
+from evaluations.panels import selectors, services, votes
 from evaluations.panels.models import Comparison, Rater
 from evaluations.panels.statistics import PairVote, bradley_terry
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def public_panel(evaluator, phase, public_component, team_models):
     panel = make_panel(evaluator, phase, public_component, kind="public", code="public")
     for i in range(3):
-        services.prompt_add(
+        votes.prompt_add(
             user=evaluator,
             panel=panel,
             text=f"Prompt {i}: 서울의 인구는?",
@@ -51,9 +51,9 @@ def _citizen(panel, name):
 
 def _vote(rater, prompt, vote="a", *, at):
     with time_machine.travel(at, tick=False):
-        c = services.comparison_draw(user=rater.user, panel_id=rater.panel_id, prompt_id=prompt.pk)
+        c = votes.comparison_draw(user=rater.user, panel_id=rater.panel_id, prompt_id=prompt.pk)
     with time_machine.travel(at + timedelta(seconds=30), tick=False):
-        return services.comparison_vote(user=rater.user, comparison_id=c.pk, vote=vote)
+        return votes.comparison_vote(user=rater.user, comparison_id=c.pk, vote=vote)
 
 
 def test_names_are_hidden_until_the_vote_and_shown_after(public_panel):
@@ -83,17 +83,17 @@ def test_a_rater_cannot_vote_twice_on_one_comparison(public_panel):
     rater = _citizen(public_panel, "twice")
     c = _vote(rater, public_panel.prompts.first(), at=timezone.now())
     with pytest.raises(services.PanelError, match="already voted"):
-        services.comparison_vote(user=rater.user, comparison_id=c.pk, vote="b")
+        votes.comparison_vote(user=rater.user, comparison_id=c.pk, vote="b")
     assert Comparison.objects.get(pk=c.pk).vote == "a"
 
 
 def test_a_waiting_comparison_is_given_back_instead_of_a_new_draw(public_panel):
     rater = _citizen(public_panel, "fisher")
     prompts = list(public_panel.prompts.all())
-    first = services.comparison_draw(
+    first = votes.comparison_draw(
         user=rater.user, panel_id=public_panel.pk, prompt_id=prompts[0].pk
     )
-    again = services.comparison_draw(
+    again = votes.comparison_draw(
         user=rater.user, panel_id=public_panel.pk, prompt_id=prompts[1].pk
     )
     assert again.pk == first.pk
@@ -101,11 +101,11 @@ def test_a_waiting_comparison_is_given_back_instead_of_a_new_draw(public_panel):
 
 def test_nobody_votes_on_someone_elses_comparison(public_panel):
     one, two = _citizen(public_panel, "one"), _citizen(public_panel, "two")
-    c = services.comparison_draw(
+    c = votes.comparison_draw(
         user=one.user, panel_id=public_panel.pk, prompt_id=public_panel.prompts.first().pk
     )
     with pytest.raises(services.NotFound):
-        services.comparison_vote(user=two.user, comparison_id=c.pk, vote="a")
+        votes.comparison_vote(user=two.user, comparison_id=c.pk, vote="a")
 
 
 def test_the_same_prompt_twice_is_kept_but_excluded_with_the_reason(public_panel):
@@ -125,10 +125,10 @@ def test_a_vote_faster_than_reading_is_kept_but_excluded(public_panel):
     rater = _citizen(public_panel, "bot")
     now = timezone.now()
     with time_machine.travel(now, tick=False):
-        c = services.comparison_draw(
+        c = votes.comparison_draw(
             user=rater.user, panel_id=public_panel.pk, prompt_id=public_panel.prompts.first().pk
         )
-        voted = services.comparison_vote(user=rater.user, comparison_id=c.pk, vote="b")
+        voted = votes.comparison_vote(user=rater.user, comparison_id=c.pk, vote="b")
     assert voted.vote == "b"
     assert voted.excluded_reason == Comparison.Excluded.TOO_FAST
 
@@ -145,7 +145,7 @@ def test_votes_per_account_per_day_are_limited(public_panel):
         time_machine.travel(day + timedelta(minutes=2), tick=False),
         pytest.raises(services.PanelError, match="today"),
     ):
-        services.comparison_draw(user=rater.user, panel_id=public_panel.pk, prompt_id=prompts[2].pk)
+        votes.comparison_draw(user=rater.user, panel_id=public_panel.pk, prompt_id=prompts[2].pk)
     _vote(rater, prompts[2], at=day + timedelta(days=1))
     assert Comparison.objects.filter(rater=rater).exclude(vote="").count() == 3
 
@@ -215,13 +215,13 @@ def test_vote_results_rank_the_models_and_list_counts(public_panel, team_models)
     for i, rater in enumerate(raters):
         for k, prompt in enumerate(public_panel.prompts.all()):
             with time_machine.travel(now + timedelta(minutes=10 * i + k), tick=False):
-                c = services.comparison_draw(
+                c = votes.comparison_draw(
                     user=rater.user, panel_id=public_panel.pk, prompt_id=prompt.pk
                 )
             stronger = min((c.model_a_id, c.model_b_id), key=[m.pk for m in team_models].index)
             vote = "a" if c.model_a_id == stronger else "b"
             with time_machine.travel(now + timedelta(minutes=10 * i + k, seconds=40), tick=False):
-                services.comparison_vote(user=rater.user, comparison_id=c.pk, vote=vote)
+                votes.comparison_vote(user=rater.user, comparison_id=c.pk, vote=vote)
     results = selectors.vote_results(public_panel)
     assert results.counted == 18
     assert results.ratings[0].model == team_models[0]
