@@ -258,3 +258,18 @@ class RunChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id} chunk {self.index}"
+
+
+# Panels of people who rate the models live in their own package; Django finds them here.
+from .panels.models import (  # noqa: E402, F401
+    Comparison,
+    ComparisonAnswer,
+    ComparisonPrompt,
+    Criterion,
+    Invitation,
+    Panel,
+    Rater,
+    RaterLabel,
+    Rating,
+    SignUp,
+)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("evaluate/", include("leaderboard.decisions.urls")),
     path("team/", include("evaluations.portal.urls")),
     path("runs/", include("evaluations.urls")),
+    path("panels/", include("evaluations.panels.urls")),
     path("transparency/", include("leaderboard.audit.urls")),
     path("", include("leaderboard.urls")),
 ]

@@ -62,7 +62,18 @@ class AuditEntry(models.Model):
 
     PRIVATE_ACTIONS = ("run.cancel", "run.rerun")
     # Who belongs to which team is an account matter, never part of the public record.
-    PRIVATE_OBJECTS = ("leaderboard.teammembership", "auth.user")
+    # Accounts, and the people of a rating panel: who rates, how, and their invitations. A
+    # panel's results are public as aggregates; single ratings and raters never are.
+    PRIVATE_OBJECTS = (
+        "leaderboard.teammembership",
+        "auth.user",
+        "evaluations.invitation",
+        "evaluations.signup",
+        "evaluations.rater",
+        "evaluations.raterlabel",
+        "evaluations.rating",
+        "evaluations.comparison",
+    )
 
     seq = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(editable=False)

@@ -57,6 +57,47 @@ EXPECTED = {
     "evaluations:run_cancel": POST_ONLY,
     "transparency:index": OK,
     "transparency:entries_json": OK,
+    # panels (the samples name no panel and a token that does not exist: seats are per panel)
+    "panels:mine": SIGNED_IN,
+    "panels:manage_index": EVALUATORS_ONLY,
+    "panels:manage_detail": {
+        **SIGN_IN,
+        "member_a": 404,
+        "member_b": 404,
+        "evaluator": 404,
+        "superuser": 404,
+    },
+    "panels:invite": dict.fromkeys(ROLES, 404),
+    "panels:verify": dict.fromkeys(ROLES, 404),
+    "panels:join": dict.fromkeys(ROLES, 404),
+    "panels:rate": {
+        **SIGN_IN,
+        "member_a": 404,
+        "member_b": 404,
+        "evaluator": 404,
+        "superuser": 404,
+    },
+    "panels:rate_json": {
+        **SIGN_IN,
+        "member_a": 404,
+        "member_b": 404,
+        "evaluator": 404,
+        "superuser": 404,
+    },
+    "panels:compare": {
+        **SIGN_IN,
+        "member_a": 404,
+        "member_b": 404,
+        "evaluator": 404,
+        "superuser": 404,
+    },
+    "panels:vote": {
+        **SIGN_IN,
+        "member_a": 405,
+        "member_b": 405,
+        "evaluator": 405,
+        "superuser": 405,
+    },
 }
 # The public pages answer 200 to everyone; what they show is checked by the sentinel crawl.
 PUBLIC_NAMESPACES = ("leaderboard:",)
@@ -77,6 +118,8 @@ def samples(world):
         "lang": "en",
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user) + "x",
+        "pk": "999999",
+        "comparison_id": "999999",
     }
 
 
