@@ -27,7 +27,16 @@ PALETTE: tuple[str, ...] = (
 MODEL_PALETTE: tuple[str, ...] = (*PALETTE, "#882255", "#44AA99", "#332288")
 BASELINE_COLOR = "#8c8c8c"
 # Several baselines on one chart: same grey family, told apart by lightness (and the legend).
-BASELINE_SHADES: tuple[str, ...] = (BASELINE_COLOR, "#5e5e5e", "#b8b8b8", "#737373", "#a3a3a3")
+BASELINE_SHADES: tuple[str, ...] = (
+    BASELINE_COLOR,
+    "#5e5e5e",
+    "#b8b8b8",
+    "#737373",
+    "#a3a3a3",
+    "#4d4d4d",
+    "#999999",
+    "#666666",
+)
 # One marker symbol per team (same index as the colour), so scatter charts survive greyscale.
 SYMBOLS: tuple[str, ...] = (
     "circle",
@@ -41,7 +50,16 @@ SYMBOLS: tuple[str, ...] = (
 # One symbol per team model (same index as its colour): ten of them, as many as the colours.
 MODEL_SYMBOLS: tuple[str, ...] = (*SYMBOLS, "triangle-down", "hexagon", "hourglass")
 BASELINE_SYMBOL = "x"
-BASELINE_SYMBOLS: tuple[str, ...] = ("x", "bowtie", "diamond-tall", "triangle-left", "y-up")
+BASELINE_SYMBOLS: tuple[str, ...] = (
+    "x",
+    "bowtie",
+    "diamond-tall",
+    "triangle-left",
+    "hexagram",
+    "star-square",
+    "diamond-wide",
+    "triangle-right",
+)
 BELOW_TARGET_PATTERN = "x"
 
 FONT_FAMILY = (

@@ -59,7 +59,7 @@
       font.size = Math.min(font.size || 14, 12);
       // The legend and the angled category labels take their share: the plot keeps ~300px.
       result.height = Math.max(result.height || 0, 560);
-      result.legend = Object.assign({}, result.legend || {}, { font: { size: 11 } });
+      result.legend = Object.assign({}, result.legend || {}, { font: { size: 12 } });
     }
     return result;
   }
