@@ -788,3 +788,41 @@ def test_any_rows_give_json_figures_whose_tables_list_every_point(raw):
     for trace in plotted(interval_chart_):
         for y, up, down in zip(trace.y, trace.error_y.array, trace.error_y.arrayminus, strict=True):
             assert up >= 0 and down >= 0 and up == pytest.approx(y * 0.1, abs=2e-3)
+
+
+# ---------------------------------------------------------------- honest encodings
+
+
+def test_every_hatch_and_open_marker_drawn_is_explained_in_the_legend():
+    for name, chart in all_charts().items():
+        figure = chart.figure
+        legend = [t for t in figure.data if t.showlegend is not False and t.x == (None,)]
+        drawn = [t for t in figure.data if t.x != (None,)]
+        hatches = set()
+        for trace in drawn:
+            if trace.type == "bar" and trace.marker.pattern.shape:
+                shapes = trace.marker.pattern.shape
+                hatches |= {shapes} if isinstance(shapes, str) else set(shapes)
+        hatches.discard("")
+        explained = {t.marker.pattern.shape for t in legend if t.type == "bar"}
+        assert hatches <= explained, (name, hatches, explained)
+        opens = [t for t in drawn if t.type == "scatter" and str(t.marker.symbol).endswith("-open")]
+        if opens:
+            assert any(str(t.marker.symbol).endswith("-open") for t in legend), name
+
+
+def test_bar_labels_are_readable_or_absent_and_clear_of_the_target_line():
+    charts = all_charts()
+    for name in ("relative", "percent", "comparison"):
+        layout = charts[name].figure.layout
+        assert layout.uniformtext.minsize >= 11 and layout.uniformtext.mode == "hide", name
+    (first, *_) = plotted(charts["percent"])
+    # from the base of the bar, upright: the dashed line near the top never crosses a label
+    assert (first.textposition, first.insidetextanchor, first.textangle) == ("inside", "start", -90)
+    assert first.textfont.size >= 12
+
+
+def test_no_intervals_means_no_claim_of_intervals():
+    rows = [IntervalRow("Solar Open 100B", "upstage", "KMMLU-Pro", 70)]
+    assert interval_chart(rows).intervals == 0
+    assert interval_chart(interval_rows()).intervals == 2
