@@ -80,3 +80,12 @@ def test_the_index_pages_are_in_the_navigation(client):
     for name in ("leaderboard:teams", "leaderboard:models", "leaderboard:phases"):
         with translation.override("en"):
             assert f'href="{reverse(name)}"' in html, name
+
+
+def test_the_team_portal_does_not_mark_the_public_teams_link_as_current(client, member_a):
+    client.force_login(member_a)
+    response = client.get(reverse("portal:home"), follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    with translation.override("en"):
+        teams = reverse("leaderboard:teams")
+    assert f'href="{teams}">' in html and f'href="{teams}" aria-current' not in html
