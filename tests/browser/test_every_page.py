@@ -1,7 +1,8 @@
 """Every public page, the team portal and the decision board, at 390 × 844 and 1280 × 800, in
-Korean and English: nothing overflows the page sideways, no table cell breaks inside a word, no
-chart's first legend entry is covered (by plotly's toolbar or anything else), and axe-core finds
-no serious or critical violation. Each page is saved as a screenshot in test-artifacts/pages/.
+Korean and English: nothing overflows the page sideways, no table cell breaks inside a word, every
+chart fits its card and its first legend entry is not covered (by plotly's toolbar or anything
+else), and axe-core finds no serious or critical violation. Each page is saved as a screenshot
+in test-artifacts/pages/.
 
 The problems of all pages are collected and reported together, so one run shows them all.
 """
@@ -175,6 +176,20 @@ LEGEND_COVERED_JS = """
 }
 """
 
+# How far a drawn figure reaches past the content box of its card (pixels; <= 0: it fits).
+OUTSIDE_CARD_JS = """
+(chartId) => {
+  const div = document.getElementById(chartId);
+  const card = div.closest('.chart-figure');
+  const style = getComputedStyle(card);
+  const inner = card.getBoundingClientRect().right - parseFloat(style.paddingRight) -
+                parseFloat(style.borderRightWidth);
+  let right = 0;
+  for (const svg of div.querySelectorAll('svg.main-svg')) right = Math.max(right, svg.getBoundingClientRect().right);
+  return Math.round(right - inner);
+}
+"""
+
 AXE_JS = (
     "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
     ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
@@ -201,6 +216,9 @@ def inspect(page, name, problems):
             chart_id,
         )
         page.mouse.move(*box)
+        sticking_out = page.evaluate(OUTSIDE_CARD_JS, chart_id)
+        if sticking_out > 1:
+            problems.append((name, f"{chart_id} sticks out of its card by", sticking_out))
         covered = page.evaluate(LEGEND_COVERED_JS, chart_id)
         if covered:
             problems.append((name, f"first legend entry of {chart_id} covered by", covered))
