@@ -36,7 +36,9 @@ def run_new(request):
         except services.RunError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, _("Your run is queued; this page follows it."))
+            # The run page says whether it is still queued (and follows it): with eager tasks
+            # it has finished by now, so a "queued" message here would be wrong.
+            messages.success(request, _("Your run was submitted."))
             return redirect(run.get_absolute_url())
     context = {"form": form, "open_phases": form.fields["phase"].queryset.exists()}
     return render(request, "evaluations/run_new.html", context)

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import index_views, views
 
 app_name = "leaderboard"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("phases/", index_views.phases, name="phases"),
+    path("teams/", index_views.teams, name="teams"),
+    path("models/", index_views.models, name="models"),
     path("phases/<slug:slug>/", views.phase_detail, name="phase"),
     path("phases/<slug:slug>/decisions/", views.phase_decisions, name="phase_decisions"),
     path("phases/<slug:slug>/export.csv", views.phase_export_csv, name="phase_export_csv"),

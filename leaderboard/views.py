@@ -14,6 +14,8 @@ from kai_site.csv_export import csv_write
 
 from . import charts, selectors
 from .cache import cached_fragment, current_state
+from .charts.text import shorten
+from .index_selectors import chart_model_order
 from .models import Benchmark, Phase
 from .program import selectors as record
 from .reference import TARGET_PERCENT
@@ -67,6 +69,8 @@ def chart_labels() -> dict[str, str]:
         # xgettext:no-python-format
         "interval": _("95% interval"),
         "no_interval": _("no interval"),
+        # xgettext:no-python-format
+        "open_marker": _("Open marker: no 95% interval"),
         "no_data": _("No data to show."),
         "summary_relative": _("Against {reference}: {items}."),
         "summary_relative_item": _("{model} {delta} in {language}"),
@@ -90,7 +94,7 @@ def chart_label(benchmark) -> str:
     limit = 22
     if benchmark.is_demo:
         name, limit = f"{_('DEMO')} · {name}", limit + 7
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+    return shorten(name, limit)
 
 
 def demo_name(name: str, is_demo: bool) -> str:
@@ -133,6 +137,7 @@ def _headline_chart(request, reference_slug):
         reference_name=reference.name,
         labels=chart_labels(),
         team_order=selectors.all_team_slugs(),
+        model_order=chart_model_order(),
     )
     return chart, baselines, reference
 
@@ -164,7 +169,7 @@ def home(request):
 
 def _leaderboard_charts(board):
     labels = chart_labels()
-    order = selectors.all_team_slugs()
+    order, models = selectors.all_team_slugs(), chart_model_order()
     demo = board.phase.is_demo
     percent_rows, interval_rows = [], []
     for row, benchmark, cell in board.cells():
@@ -208,9 +213,15 @@ def _leaderboard_charts(board):
         if row.average_percent is not None
     ]
     return {
-        "percent": charts.percent_of_reference_chart(percent_rows, labels=labels, team_order=order),
-        "efficiency": charts.efficiency_chart(efficiency_rows, labels=labels, team_order=order),
-        "intervals": charts.interval_chart(interval_rows, labels=labels, team_order=order),
+        "percent": charts.percent_of_reference_chart(
+            percent_rows, labels=labels, team_order=order, model_order=models
+        ),
+        "efficiency": charts.efficiency_chart(
+            efficiency_rows, labels=labels, team_order=order, model_order=models
+        ),
+        "intervals": charts.interval_chart(
+            interval_rows, labels=labels, team_order=order, model_order=models
+        ),
     }
 
 
@@ -379,6 +390,7 @@ def model_detail(request, slug):
         ],
         labels=labels,
         team_order=order,
+        model_order=chart_model_order(),
     )
     percent_chart = None
     if not model.is_baseline and model.release_date:
@@ -402,6 +414,7 @@ def model_detail(request, slug):
             ],
             labels=labels,
             team_order=order,
+            model_order=chart_model_order(),
         )
     context["percent_chart"] = percent_chart
     context["chosen_ids"] = {c.score.pk for c in cells}
@@ -456,6 +469,7 @@ def benchmark_detail(request, code):
         ],
         labels=chart_labels(),
         team_order=selectors.all_team_slugs(),
+        model_order=chart_model_order(),
     )
     return render(request, "leaderboard/benchmark.html", context)
 
@@ -485,6 +499,7 @@ def compare(request):
             ],
             labels=chart_labels(),
             team_order=selectors.all_team_slugs(),
+            model_order=chart_model_order(),
         )
     context = {
         "comparison": comparison,

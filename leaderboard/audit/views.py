@@ -6,6 +6,7 @@ of what is still hidden (scoring in a phase before its announcement) can be infe
 Evaluators also see the full chain's head and count, which `verify_audit_log` checks.
 """
 
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import AuditEntry, is_evaluator
 from .chain import PUBLIC_HASH_RULE, head_hash, public_chain
 
-PAGE_LIMIT = 500
+PER_PAGE = 25  # newest first; the JSON download has every entry
 ROLE_LABELS = {
     "evaluator": _("Evaluator"),
     "team": _("Team"),
@@ -24,9 +25,13 @@ ROLE_LABELS = {
 
 def index(request):
     chain = public_chain()
-    listed = chain.entries[::-1][:PAGE_LIMIT]
+    page = Paginator(chain.entries[::-1], PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "entries": listed,
+        "entries": page.object_list,
+        "page": page,
+        "page_numbers": list(
+            page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+        ),
         "milestones": [
             item
             for item in chain.entries[::-1]
@@ -34,7 +39,6 @@ def index(request):
         ],
         "head_hash": chain.head_hash,
         "total": chain.count,
-        "limit": PAGE_LIMIT,
         "role_labels": ROLE_LABELS,
     }
     if is_evaluator(request.user):

@@ -34,6 +34,7 @@ def comparison_chart(
     labels: Mapping[str, str] | None = None,
     group_kind: Literal["benchmark", "category"] = "benchmark",
     team_order: Sequence[str] | None = None,
+    model_order: Sequence[str] | None = None,
 ) -> Chart:
     """Grouped bars comparing up to MAX_COMPARED_MODELS models per benchmark or category.
 
@@ -52,7 +53,7 @@ def comparison_chart(
     headers = (labels[group_kind], *models)
     if not kept:
         return empty_chart(labels, headers)
-    styles = Styles(((r.model_name, r.team_key) for r, _ in kept), team_order)
+    styles = Styles(((r.model_name, r.team_key) for r, _ in kept), team_order, model_order)
     groups = unique(r.group_label for r, _ in kept)
     cell = {(r.model_name, r.group_label): (r, v) for r, v in kept}
 
@@ -60,8 +61,6 @@ def comparison_chart(
     for model in models:
         mine = [(r, v) for r, v in kept if r.model_name == model]
         marker = {"color": styles.color(model)}
-        if pattern := styles.pattern(model):
-            marker["pattern"] = {"shape": pattern}
         data.append(
             go.Bar(
                 name=esc(model),
@@ -77,6 +76,8 @@ def comparison_chart(
         )
     layout = chart_layout(
         barmode="group",
+        # a value label is readable or not drawn (the table and the hover have every value)
+        uniformtext={"minsize": 11, "mode": "hide"},
         xaxis=category_axis(labels[group_kind], groups),
         yaxis=value_axis(labels["score"], rangemode="tozero"),
     )

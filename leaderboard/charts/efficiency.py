@@ -33,6 +33,7 @@ def efficiency_chart(
     labels: Mapping[str, str] | None = None,
     parameter_kind: Literal["total", "active"] = "total",
     team_order: Sequence[str] | None = None,
+    model_order: Sequence[str] | None = None,
 ) -> Chart:
     """Scatter of average % of reference against parameters (billions, log axis).
 
@@ -56,7 +57,7 @@ def efficiency_chart(
     known = [(r, p, avg) for r, p, avg in plotted if p is not None]
     unknown = [r.model_name for r, p, _ in plotted if p is None]
 
-    styles = Styles(((r.model_name, r.team_key) for r, *_ in known), team_order)
+    styles = Styles(((r.model_name, r.team_key) for r, *_ in known), team_order, model_order)
     hover = (
         "<b>%{text}</b><br>"
         + esc(params_label)
@@ -66,17 +67,18 @@ def efficiency_chart(
     )
     data = [
         go.Scatter(
-            mode="markers+text",
+            # Names in the legend, not beside the markers: models of similar size and score
+            # would put their names on top of each other.
+            mode="markers",
             name=esc(row.model_name),
             x=[rounded(params)],
             y=[avg],
             text=[esc(row.model_name)],
-            textposition="top center",
             customdata=[short(params, 1)],
             marker={
                 "color": styles.color(row.model_name),
                 "symbol": styles.symbol(row.model_name),
-                "size": 14 if row.team_key is not None else 11,
+                "size": 13,
                 "line": {"color": "rgba(255,255,255,0.8)", "width": 1},
             },
             cliponaxis=False,
@@ -91,7 +93,6 @@ def efficiency_chart(
             **log_tick_properties([p for _, p, _ in known]),
         ),
         yaxis=value_axis(labels["average_percent_of_reference"], ticksuffix="%"),
-        showlegend=False,  # every marker carries its model name
     )
     table_rows = tuple(
         (

@@ -40,6 +40,7 @@ class Chart:
     table_rows: tuple[tuple[str, ...], ...]
     summary: str
     has_data: bool = True  # False for the figure that only says "No data to show."
+    intervals: int = 0  # how many of the values drawn have a 95% interval (interval chart)
 
     @classmethod
     def of(
@@ -48,9 +49,11 @@ class Chart:
         headers: Sequence[str],
         rows: tuple[tuple[str, ...], ...],
         summary: str,
+        *,
+        intervals: int = 0,
     ) -> Chart:
         """The chart of a built figure, serialised here, once."""
-        return cls(figure_json(figure), tuple(headers), rows, summary, bool(figure.data))
+        return cls(figure_json(figure), tuple(headers), rows, summary, bool(figure.data), intervals)
 
     @property
     def figure(self) -> go.Figure:

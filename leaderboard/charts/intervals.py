@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from .figure import Chart, category_axis, chart_layout, empty_chart, make_figure, value_axis
 from .memo import memoised
-from .style import Styles
+from .style import LINE_COLOR, Styles
 from .text import Number, esc, fixed, label, merge_labels, number, rounded, unique
 
 
@@ -32,6 +32,7 @@ def interval_chart(
     *,
     labels: Mapping[str, str] | None = None,
     team_order: Sequence[str] | None = None,
+    model_order: Sequence[str] | None = None,
 ) -> Chart:
     """Scores per benchmark with asymmetric 95% interval error bars, one marker series per model.
 
@@ -52,7 +53,7 @@ def interval_chart(
     if not kept:
         return empty_chart(labels, headers)
 
-    styles = Styles(((r.model_name, r.team_key) for r, *_ in kept), team_order)
+    styles = Styles(((r.model_name, r.team_key) for r, *_ in kept), team_order, model_order)
     benchmarks = unique(r.benchmark_label for r, *_ in kept)
     models = unique(r.model_name for r, *_ in kept)
     with_hover = (
@@ -110,6 +111,23 @@ def interval_chart(
                     **series,
                 )
             )
+    if any(ci is None for *_, ci in kept):
+        # The hollow markers are explained in the legend, in a neutral colour.
+        data.append(
+            go.Scatter(
+                name=esc(labels["open_marker"]),
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={
+                    "color": LINE_COLOR,
+                    "symbol": "circle-open",
+                    "size": 10,
+                    "line": {"width": 2},
+                },
+                hoverinfo="skip",
+            )
+        )
     layout = chart_layout(
         scattermode="group",
         xaxis=category_axis(labels["benchmark"], benchmarks),
@@ -138,4 +156,6 @@ def interval_chart(
             low=fixed(low, row.decimals),
             high=fixed(high, row.decimals),
         )
-    return Chart.of(make_figure(data, layout), headers, table_rows, summary)
+    return Chart.of(
+        make_figure(data, layout), headers, table_rows, summary, intervals=len(with_interval)
+    )

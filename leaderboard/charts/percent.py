@@ -58,6 +58,7 @@ def percent_of_reference_chart(
     *,
     labels: Mapping[str, str] | None = None,
     team_order: Sequence[str] | None = None,
+    model_order: Sequence[str] | None = None,
     target_percent: float = TARGET_PERCENT,
 ) -> Chart:
     """Grouped bars of % of the global reference per benchmark, with a dashed target line.
@@ -92,7 +93,7 @@ def percent_of_reference_chart(
 
     target = short(target_percent, 1)
     below_label = label(labels, "below_target", target=target)
-    styles = Styles(((r.model_name, r.team_key) for r, *_ in kept), team_order)
+    styles = Styles(((r.model_name, r.team_key) for r, *_ in kept), team_order, model_order)
     benchmarks = unique(r.benchmark_label for r, *_ in kept)
     models = unique(r.model_name for r, *_ in kept)
     hover = (
@@ -104,12 +105,10 @@ def percent_of_reference_chart(
     for model in models:
         mine = [k for k in kept if k[0].model_name == model]
         below = [pct < target_percent for *_, pct in mine]
-        color, own_pattern = styles.color(model), styles.pattern(model)
+        color = styles.color(model)
         # Per-bar opacity and hatching would make the legend copy the first bar's look, so the
         # bars stay out of the legend and a data-less twin (same group) stands for the model.
         legend_marker: dict[str, Any] = {"color": color}
-        if own_pattern:
-            legend_marker["pattern"] = {"shape": own_pattern}
         data.append(
             go.Bar(
                 name=esc(model),
@@ -128,7 +127,12 @@ def percent_of_reference_chart(
                     ("▼ " if b else "") + percent(pct)
                     for (*_, pct), b in zip(mine, below, strict=True)
                 ],
-                "textposition": "outside",
+                # inside the bar from its base, upright: never crossed by the target line
+                # near the top, never on top of a neighbour's label
+                "textposition": "inside",
+                "insidetextanchor": "start",
+                "textangle": -90,
+                "textfont": {"size": 12},
             }
         data.append(
             go.Bar(
@@ -152,7 +156,7 @@ def percent_of_reference_chart(
                     "color": color,
                     "opacity": [0.55 if b else 1 for b in below],
                     "pattern": {
-                        "shape": [BELOW_TARGET_PATTERN if b else own_pattern for b in below],
+                        "shape": [BELOW_TARGET_PATTERN if b else "" for b in below],
                         "solidity": 0.35,
                     },
                     "line": {"color": color, "width": 1.5},
@@ -167,6 +171,8 @@ def percent_of_reference_chart(
     target_text = label(labels, "target_line", target=target)
     layout = chart_layout(
         barmode="group",
+        # a value label is readable or not drawn (the table and the hover have every value)
+        uniformtext={"minsize": 11, "mode": "hide"},
         # the target label sits right of the plot, beside its line, clear of the bars
         margin=MARGIN | {"r": MARGIN["r"] + text_width(target_text, 12)},
         xaxis=category_axis(labels["benchmark"], benchmarks),

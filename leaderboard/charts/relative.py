@@ -32,6 +32,7 @@ def relative_performance_chart(
     reference_name: str,
     labels: Mapping[str, str] | None = None,
     team_order: Sequence[str] | None = None,
+    model_order: Sequence[str] | None = None,
 ) -> Chart:
     """Grouped bars: (score / reference - 1) in % per language, one trace per model, zero line.
 
@@ -55,7 +56,7 @@ def relative_performance_chart(
     if not kept:
         return empty_chart(labels, headers)
 
-    styles = Styles(((r.model_name, r.team_key) for r, *_ in kept), team_order)
+    styles = Styles(((r.model_name, r.team_key) for r, *_ in kept), team_order, model_order)
     languages = unique(r.language_label for r, *_ in kept)
     models = unique(r.model_name for r, *_ in kept)
     hover = (
@@ -69,8 +70,6 @@ def relative_performance_chart(
     for model in models:
         mine = [k for k in kept if k[0].model_name == model]
         marker = {"color": styles.color(model)}
-        if pattern := styles.pattern(model):
-            marker["pattern"] = {"shape": pattern}
         data.append(
             go.Bar(
                 name=esc(model),
@@ -89,6 +88,8 @@ def relative_performance_chart(
 
     layout = chart_layout(
         barmode="group",
+        # a value label is readable or not drawn (the table and the hover have every value)
+        uniformtext={"minsize": 11, "mode": "hide"},
         xaxis=category_axis(labels["language"], languages),
         yaxis=value_axis(
             label(labels, "relative_axis", reference=reference_name),

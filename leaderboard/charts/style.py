@@ -1,10 +1,11 @@
 """Colours, marker symbols and fill patterns: who looks like what, on every chart.
 
-One colour per team on every chart (`team_color`, Okabe-Ito palette, stable for a given ordered
-list of team keys); global baselines are grey (`BASELINE_COLOR`, lighter and darker greys when
-several baselines share a chart). Colour is never the only cue: scatter charts also give each
-team its own marker symbol, and several models of one team in a bar chart get distinct fill
-patterns. `Styles` decides all three for the models of one chart.
+Every model has its own colour and its own marker symbol, the same on every chart and whatever
+the reference or filter: both come from the model's place in a stable `model_order` (every
+model's name, ordered by slug, team models first; `leaderboard.index_selectors.chart_model_order`).
+Team models take the colour-blind-safe palette, global baselines greys with their own symbols.
+Teams (the progression chart) keep one colour per team (`team_color`). The only fill pattern is
+the hatching of bars below the target, and its legend entry explains it.
 """
 
 from __future__ import annotations
@@ -22,9 +23,20 @@ PALETTE: tuple[str, ...] = (
     "#56B4E9",  # sky blue
     "#F0E442",  # yellow
 )
+# Colours of team models: the palette above, then Tol's wine, teal and indigo (also safe).
+MODEL_PALETTE: tuple[str, ...] = (*PALETTE, "#882255", "#44AA99", "#332288")
 BASELINE_COLOR = "#8c8c8c"
 # Several baselines on one chart: same grey family, told apart by lightness (and the legend).
-BASELINE_SHADES: tuple[str, ...] = (BASELINE_COLOR, "#5e5e5e", "#b8b8b8", "#737373", "#a3a3a3")
+BASELINE_SHADES: tuple[str, ...] = (
+    BASELINE_COLOR,
+    "#5e5e5e",
+    "#b8b8b8",
+    "#737373",
+    "#a3a3a3",
+    "#4d4d4d",
+    "#999999",
+    "#666666",
+)
 # One marker symbol per team (same index as the colour), so scatter charts survive greyscale.
 SYMBOLS: tuple[str, ...] = (
     "circle",
@@ -35,9 +47,19 @@ SYMBOLS: tuple[str, ...] = (
     "star",
     "pentagon",
 )
+# One symbol per team model (same index as its colour): ten of them, as many as the colours.
+MODEL_SYMBOLS: tuple[str, ...] = (*SYMBOLS, "triangle-down", "hexagon", "hourglass")
 BASELINE_SYMBOL = "x"
-# Fill patterns that tell apart several models of the same team in a bar chart.
-VARIANT_PATTERNS: tuple[str, ...] = ("", "/", ".", "x", "-", "|", "+")
+BASELINE_SYMBOLS: tuple[str, ...] = (
+    "x",
+    "bowtie",
+    "diamond-tall",
+    "triangle-left",
+    "hexagram",
+    "star-square",
+    "diamond-wide",
+    "triangle-right",
+)
 BELOW_TARGET_PATTERN = "x"
 
 FONT_FAMILY = (
@@ -70,41 +92,42 @@ def _team_index(team_key: str, ordered_team_keys: Sequence[str]) -> int:
 
 
 class Styles:
-    """Colour, symbol and pattern of each model on one chart.
+    """Colour and symbol of each model on one chart, and of each team.
 
-    `models` are (model name, team key or None) pairs in the chart's order. Pass every chart the
-    same `team_order` (all team keys of the programme, e.g. sorted slugs): without it, the sorted
-    keys of the teams present in that chart decide, so a chart missing a team would shift colours.
+    `models` are (model name, team key or None) pairs. `model_order` is every model's name in a
+    stable order, team models first (models missing from it follow, by name); without it the
+    chart's own models, sorted, decide, so pass it wherever colours must match across charts.
+    `team_order` does the same for teams (all team keys, e.g. sorted slugs).
     """
 
-    def __init__(self, models: Iterable[tuple[str, str | None]], team_order: Sequence[str] | None):
+    def __init__(
+        self,
+        models: Iterable[tuple[str, str | None]],
+        team_order: Sequence[str] | None,
+        model_order: Sequence[str] | None = None,
+    ):
         models = list(models)
+        self._team = dict(models)
         keys = [team for _, team in models if team is not None]
         order = list(team_order) if team_order is not None else sorted(set(keys))
         order += sorted({k for k in keys if k not in order})
         self.order = order
-        self._variant: dict[str, int] = {}  # 0 for a team's first model, 1 for its second, ...
-        seen: dict[str | None, int] = {}
-        for name, team in models:
-            if name not in self._variant:
-                self._variant[name] = seen.get(team, 0)
-                seen[team] = self._variant[name] + 1
-        self._team = dict(models)
+        names = list(model_order) if model_order is not None else []
+        present = sorted(self._team, key=lambda name: (self._team[name] is None, name))
+        names += [name for name in present if name not in names]
+        self._index = {name: position for position, name in enumerate(names)}
 
     def color(self, model: str) -> str:
-        team = self._team[model]
-        if team is None:
-            return BASELINE_SHADES[self._variant[model] % len(BASELINE_SHADES)]
-        return team_color(team, self.order)
+        index = self._index[model]
+        if self._team[model] is None:
+            return BASELINE_SHADES[index % len(BASELINE_SHADES)]
+        return MODEL_PALETTE[index % len(MODEL_PALETTE)]
 
     def symbol(self, model: str) -> str:
-        return team_symbol(self._team[model], self.order)
-
-    def pattern(self, model: str) -> str:
-        """The model's own fill pattern: "" (solid) for a team's first model and baselines."""
-        if self._team[model] is None:  # baselines differ by shade already
-            return ""
-        return VARIANT_PATTERNS[self._variant[model] % len(VARIANT_PATTERNS)]
+        index = self._index[model]
+        if self._team[model] is None:
+            return BASELINE_SYMBOLS[index % len(BASELINE_SYMBOLS)]
+        return MODEL_SYMBOLS[index % len(MODEL_SYMBOLS)]
 
     def team_color(self, team: str) -> str:
         return team_color(team, self.order)

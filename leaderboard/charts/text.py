@@ -40,6 +40,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "not_published": "not published",
     "interval": "95% interval",
     "no_interval": "no interval",
+    "open_marker": "Open marker: no 95% interval",
     "no_data": "No data to show.",
     "summary_relative": "Against {reference}: {items}.",
     "summary_relative_item": "{model} {delta} in {language}",
@@ -123,3 +124,18 @@ def short(value: float, decimals: int = 2) -> str:
     """At most `decimals` decimals, without trailing zeros: 74.30 -> 74.3, 80.00 -> 80."""
     text = f"{value:.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut between words with an ellipsis, never inside a
+    word (a single word longer than `limit` is kept whole)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    words, kept = text.split(" "), ""
+    for word in words:
+        candidate = f"{kept} {word}" if kept else word
+        if len(candidate) > limit - 1:
+            break
+        kept = candidate
+    return (kept or words[0]).rstrip(",;:·-–") + "…"

@@ -226,7 +226,9 @@ class PhaseFigure(models.Model):
 
     @property
     def display_value(self) -> str:
-        return f"{self.value:.{self.decimals}f}"
+        from ..numbers import score_text
+
+        return score_text(self.value, self.decimals)
 
 
 class ConversionRule(models.Model):

@@ -241,7 +241,9 @@ class Score(models.Model):
 
     @property
     def display_value(self) -> str:
-        return f"{self.value:.{self.decimals}f}"
+        from ..numbers import score_text
+
+        return score_text(self.value, self.decimals)
 
     @property
     def localized_note(self) -> str:

@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from leaderboard import numbers
+
 register = template.Library()
 
 
@@ -52,9 +54,24 @@ def localized(obj, field):
 @register.filter
 def percent(value):
     """A percentage with one decimal ('96.4%'), or an em dash."""
-    if value is None:
-        return "—"
-    return f"{value:.1f}%"
+    return numbers.percent_text(value)
+
+
+@register.filter
+def score(value, decimals=None):
+    """A score as `numbers.score_text` writes it: a Score at its published precision, a bare
+    value (a run's result) at `decimals` or the metric's precision."""
+    if hasattr(value, "decimals") and hasattr(value, "value"):
+        return numbers.score_text(value.value, value.decimals)
+    return numbers.score_text(value, numbers.RUN_DECIMALS if decimals is None else decimals)
+
+
+@register.filter
+def interval(value):
+    """The 95% interval of a Score (at its precision) or of a run's result, or an em dash."""
+    decimals = getattr(value, "decimals", numbers.RUN_DECIMALS)
+    low, high = getattr(value, "interval_low", None), getattr(value, "interval_high", None)
+    return numbers.interval_text(low, high, decimals)
 
 
 @register.filter

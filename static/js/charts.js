@@ -19,6 +19,14 @@
     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
   };
 
+  // Below this width plotly's toolbar would sit on the legend (and a phone has no hover):
+  // it is not shown at all. Wider, it shows on hover, above the legend (see themed()).
+  var SMALL = 640;
+
+  function config(div) {
+    return Object.assign({}, CONFIG, { displayModeBar: div.clientWidth >= SMALL ? "hover" : false });
+  }
+
   function readFigure(div) {
     var source = document.getElementById(div.dataset.chartSrc || "");
     if (!source) {
@@ -40,11 +48,18 @@
       font.color = window.getComputedStyle(div).color;
     }
     result.font = font;
-    if (div.clientWidth && div.clientWidth < 560) {
+    if (div.clientWidth >= SMALL) {
+      // The toolbar (about 30px, top right) gets a strip of its own above the legend.
+      var margin = Object.assign({}, result.margin || {});
+      margin.t = Math.max(margin.t || 0, 36);
+      result.margin = margin;
+    }
+    if (div.clientWidth && div.clientWidth < SMALL) {
       // Narrow screens: a taller figure and smaller text, so the legend leaves room to plot.
       font.size = Math.min(font.size || 14, 12);
-      result.height = Math.max(result.height || 0, 480);
-      result.legend = Object.assign({}, result.legend || {}, { font: { size: 11 } });
+      // The legend and the angled category labels take their share: the plot keeps ~300px.
+      result.height = Math.max(result.height || 0, 560);
+      result.legend = Object.assign({}, result.legend || {}, { font: { size: 12 } });
     }
     return result;
   }
@@ -67,7 +82,7 @@
       return false;
     }
     try {
-      await window.Plotly.newPlot(div, figure.data, themed(figure.layout || {}, div), CONFIG);
+      await window.Plotly.newPlot(div, figure.data, themed(figure.layout || {}, div), config(div));
     } catch (error) {
       failed(div, String(error));
       return false;

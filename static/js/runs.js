@@ -1,4 +1,6 @@
-// Follows a run while its page is open: polls its status and updates the progress bar.
+// Follows a run while its page is open: polls its status (a small JSON endpoint that only the
+// run's team and the evaluators may read), updates the status, progress and sentence, and stops
+// when the run is final (the page then reloads once to show the result).
 (function () {
   "use strict";
   function follow(panel) {
@@ -7,6 +9,7 @@
     var bar = panel.querySelector("[data-run-progress]");
     var status = panel.querySelector("[data-run-status]");
     var progress = panel.querySelector("[role=progressbar]");
+    var sentence = panel.querySelector("[data-run-follow]");
     function tick() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
@@ -18,10 +21,20 @@
             status.textContent = data.status_label;
             status.className = "run-status run-" + data.status;
           }
-          if (data.is_final) { window.location.reload(); return; }
+          if (data.is_final) {
+            panel.dataset.runFinal = "1";
+            if (sentence) sentence.remove();
+            window.location.reload();
+            return;
+          }
+          if (sentence && data.status === "running") sentence.textContent = sentence.dataset.runningText;
           window.setTimeout(tick, 1500);
         })
-        .catch(function () { window.setTimeout(tick, 5000); });
+        .catch(function (code) {
+          // 404: the run is not (or no longer) visible to this user; stop asking.
+          if (code === 404 || code === 403) return;
+          window.setTimeout(tick, 5000);
+        });
     }
     window.setTimeout(tick, 1000);
   }

@@ -41,6 +41,7 @@ from leaderboard.charts import (
     team_symbol,
 )
 from leaderboard.charts.memo import MEMO_SIZE, memo_clear
+from leaderboard.charts.style import MODEL_PALETTE, MODEL_SYMBOLS
 
 ROOT = Path(__file__).resolve().parents[2]
 TEAMS = ["lg", "naver", "nc", "skt", "upstage"]
@@ -164,16 +165,24 @@ def comparison_rows() -> list[ComparisonRow]:
     ]
 
 
+# Every model of the sample rows, team models first, as `chart_model_order` gives them.
+MODEL_ORDER = (
+    *sorted(m for m, team in MODEL_TEAM.items() if team),
+    *sorted(m for m, team in MODEL_TEAM.items() if not team),
+)
+
+
 def all_charts(labels=None, team_order=TEAMS) -> dict[str, Chart]:
+    models = {"team_order": team_order, "model_order": MODEL_ORDER}
     return {
         "relative": relative_performance_chart(
-            relative_rows(), reference_name="DeepSeek-R1", labels=labels, team_order=team_order
+            relative_rows(), reference_name="DeepSeek-R1", labels=labels, **models
         ),
-        "percent": percent_of_reference_chart(percent_rows(), labels=labels, team_order=team_order),
-        "efficiency": efficiency_chart(efficiency_rows(), labels=labels, team_order=team_order),
-        "interval": interval_chart(interval_rows(), labels=labels, team_order=team_order),
+        "percent": percent_of_reference_chart(percent_rows(), labels=labels, **models),
+        "efficiency": efficiency_chart(efficiency_rows(), labels=labels, **models),
+        "interval": interval_chart(interval_rows(), labels=labels, **models),
         "phase": phase_progression_chart(phase_rows(), labels=labels, team_order=team_order),
-        "comparison": comparison_chart(comparison_rows(), labels=labels, team_order=team_order),
+        "comparison": comparison_chart(comparison_rows(), labels=labels, **models),
     }
 
 
@@ -314,18 +323,18 @@ def test_efficiency_chart_uses_a_log_axis_greys_baselines_and_names_unknown_size
     assert ticks[0] <= 102.6 and ticks[-1] >= 671
     assert len(layout.xaxis.ticktext) == len(ticks) and "100" in layout.xaxis.ticktext
     assert layout.yaxis.ticksuffix == "%"
-    assert layout.showlegend is False  # every marker carries its name
+    assert layout.showlegend is not False  # names in the legend, never beside the markers
     names = [t.name for t in chart.figure.data]
     assert "HyperCLOVA X THINK" not in names
     assert "Parameters not published: HyperCLOVA X THINK." in chart.summary
     assert ("HyperCLOVA X THINK", "not published", "93.0%") in chart.table_rows
     colours = {t.name: t.marker.color for t in chart.figure.data}
-    assert colours["DeepSeek-R1"] == BASELINE_COLOR
+    assert colours["DeepSeek-R1"] in BASELINE_SHADES
     assert colours["Qwen3-235B-A22B"] in BASELINE_SHADES
-    assert colours["K-EXAONE 236B-A23B"] == team_color("lg", TEAMS)
+    assert colours["K-EXAONE 236B-A23B"] in MODEL_PALETTE
+    assert len({colours[m] for m in colours if MODEL_TEAM.get(m)}) == 3  # one colour a model
     symbols = {t.name: t.marker.symbol for t in chart.figure.data}
-    assert symbols["K-EXAONE 236B-A23B"] == team_symbol("lg", TEAMS)
-    assert symbols["DeepSeek-R1"] == "x"
+    assert len(set(symbols.values())) == len(symbols)  # one symbol a model
     x_of = {t.name: t.x[0] for t in chart.figure.data}
     assert x_of == {
         "K-EXAONE 236B-A23B": 236,
@@ -335,7 +344,7 @@ def test_efficiency_chart_uses_a_log_axis_greys_baselines_and_names_unknown_size
         "Qwen3-235B-A22B": 235,
     }
     assert {t.name: t.y[0] for t in chart.figure.data}["A.X K1 519B-A33B"] == 97.1
-    assert all(t.mode == "markers+text" and t.text == (t.name,) for t in chart.figure.data)
+    assert all(t.mode == "markers" for t in chart.figure.data)  # no labels to overlap
     assert chart.summary.startswith(
         "Highest average: DeepSeek-R1, 100.0% of the global reference with 671B parameters."
     )
@@ -382,9 +391,10 @@ def test_error_bars_match_the_intervals_and_rows_without_one_get_no_bar():
 
 def test_an_interval_that_does_not_contain_the_score_is_not_drawn():
     rows = [IntervalRow("Solar Open 100B", "upstage", "KMMLU-Pro", 70, 71, 75)]
-    (trace,) = interval_chart(rows).figure.data
+    trace, explanation = interval_chart(rows).figure.data
     assert "error_y" not in trace.to_plotly_json()
     assert trace.showlegend is True  # the model's only series carries its legend entry
+    assert explanation.name == "Open marker: no 95% interval" and explanation.x == (None,)
 
 
 # ---------------------------------------------------------------- 5. phase progression
@@ -470,50 +480,54 @@ def test_team_colours_are_okabe_ito_distinct_per_team_and_grey_for_baselines():
         team_color("unknown", TEAMS)
 
 
-def test_each_team_has_one_colour_across_all_six_charts():
+def test_each_model_has_one_colour_across_all_charts_and_each_team_one_line():
     seen: dict[str, set[str]] = {}
     team_names = {r.team_name: r.team_key for r in phase_rows()}
-    for chart in all_charts(team_order=TEAMS).values():
+    for name, chart in all_charts(team_order=TEAMS).items():
         for trace in plotted(chart):
-            name = trace.name
-            team = MODEL_TEAM.get(name, team_names.get(name))
-            line = trace.line.color if trace.type == "scatter" else None
-            colour = line or trace.marker.color
-            seen.setdefault(team or "baseline", set()).add(colour)
-    assert set(seen) == {"lg", "naver", "nc", "skt", "upstage", "baseline"}
-    for team, colours in seen.items():
-        if team == "baseline":
+            if name == "phase":  # the progression chart draws teams, in their team colour
+                team = team_names[trace.name]
+                assert trace.line.color == team_color(team, TEAMS)
+                continue
+            seen.setdefault(trace.name, set()).add(trace.marker.color)
+    for model, colours in seen.items():
+        assert len(colours) == 1, (model, colours)
+        if MODEL_TEAM.get(model) is None:
             assert colours <= set(BASELINE_SHADES)
-        else:
-            assert len(colours) == 1, team
-            assert colours == {team_color(team, TEAMS)}
+    team_colours = [next(iter(c)) for m, c in seen.items() if MODEL_TEAM.get(m)]
+    assert len(team_colours) == len(set(team_colours))  # no two team models alike
 
 
-def test_without_a_team_order_colours_follow_the_sorted_teams_present():
+def test_without_a_model_order_colours_follow_the_sorted_models_present():
     rows = [
         ComparisonRow("Solar Open 100B", "upstage", "Math", 84.3),
         ComparisonRow("A.X K1 519B-A33B", "skt", "Math", 80),
     ]
     colours = [t.marker.color for t in comparison_chart(rows).figure.data]
-    assert colours == [team_color("upstage", ["skt", "upstage"]), PALETTE[0]]
+    assert colours == [MODEL_PALETTE[1], MODEL_PALETTE[0]]
 
 
-def test_a_team_missing_from_a_chart_does_not_shift_the_others_colours():
-    rows = [r for r in comparison_rows() if r.team_key != "lg"]
-    chart = comparison_chart(rows, team_order=TEAMS)
-    solar = next(t for t in chart.figure.data if t.name == "Solar Open 100B")
-    assert solar.marker.color == team_color("upstage", TEAMS)
+def test_a_model_keeps_its_colour_and_symbol_whatever_else_is_drawn():
+    order = ("A.X K1 519B-A33B", "K-EXAONE 236B-A23B", "Solar Open 100B", "DeepSeek-R1")
+    full = efficiency_chart(efficiency_rows(), model_order=order)
+    fewer = [r for r in efficiency_rows() if r.model_name != "A.X K1 519B-A33B"]
+    partial = efficiency_chart(fewer, model_order=order)
+    look = {t.name: (t.marker.color, t.marker.symbol) for t in full.figure.data}
+    for trace in partial.figure.data:
+        assert (trace.marker.color, trace.marker.symbol) == look[trace.name], trace.name
+    assert look["Solar Open 100B"] == (MODEL_PALETTE[2], MODEL_SYMBOLS[2])
 
 
-def test_two_models_of_one_team_share_the_colour_and_differ_by_pattern():
+def test_two_models_of_one_team_differ_in_colour_and_symbol_without_patterns():
     rows = [
-        ComparisonRow("K-EXAONE", "lg", "Math", 90),
-        ComparisonRow("EXAONE 4.0", "lg", "Math", 85),
+        IntervalRow("K-EXAONE", "lg", "Math", 90),
+        IntervalRow("EXAONE 4.0", "lg", "Math", 85),
     ]
-    first, second = comparison_chart(rows, team_order=TEAMS).figure.data
-    assert first.marker.color == second.marker.color
-    assert "pattern" not in first.to_plotly_json()["marker"]
-    assert second.marker.pattern.shape == "/"
+    first, second = plotted(interval_chart(rows, team_order=TEAMS))
+    assert first.marker.color != second.marker.color
+    assert first.marker.symbol != second.marker.symbol
+    bars = comparison_chart([ComparisonRow(r.model_name, "lg", "Math", r.value) for r in rows])
+    assert all("pattern" not in t.to_plotly_json()["marker"] for t in bars.figure.data)
 
 
 def test_korean_labels_reach_the_layout_and_the_tables():
@@ -715,7 +729,9 @@ def test_the_same_input_gets_the_same_chart_back_without_building_it_again(monke
     assert ("DeepSeek-R1", "KMMLU-Pro", "66.5", "구간 없음") in other.table_rows and calls
     english = interval_chart(interval_rows(), team_order=TEAMS)
     assert english.table_headers[0] == "Model" and first.table_headers[0] == "모델"
-    reordered = interval_chart(interval_rows(), labels=KOREAN, team_order=TEAMS[::-1])
+    reordered = interval_chart(
+        interval_rows(), labels=KOREAN, model_order=[r.model_name for r in interval_rows()][::-1]
+    )
     assert reordered.figure_json != first.figure_json
     # a figure read from a shared chart is the reader's own
     first.figure.data[0].marker.color = "red"
@@ -772,3 +788,41 @@ def test_any_rows_give_json_figures_whose_tables_list_every_point(raw):
     for trace in plotted(interval_chart_):
         for y, up, down in zip(trace.y, trace.error_y.array, trace.error_y.arrayminus, strict=True):
             assert up >= 0 and down >= 0 and up == pytest.approx(y * 0.1, abs=2e-3)
+
+
+# ---------------------------------------------------------------- honest encodings
+
+
+def test_every_hatch_and_open_marker_drawn_is_explained_in_the_legend():
+    for name, chart in all_charts().items():
+        figure = chart.figure
+        legend = [t for t in figure.data if t.showlegend is not False and t.x == (None,)]
+        drawn = [t for t in figure.data if t.x != (None,)]
+        hatches = set()
+        for trace in drawn:
+            if trace.type == "bar" and trace.marker.pattern.shape:
+                shapes = trace.marker.pattern.shape
+                hatches |= {shapes} if isinstance(shapes, str) else set(shapes)
+        hatches.discard("")
+        explained = {t.marker.pattern.shape for t in legend if t.type == "bar"}
+        assert hatches <= explained, (name, hatches, explained)
+        opens = [t for t in drawn if t.type == "scatter" and str(t.marker.symbol).endswith("-open")]
+        if opens:
+            assert any(str(t.marker.symbol).endswith("-open") for t in legend), name
+
+
+def test_bar_labels_are_readable_or_absent_and_clear_of_the_target_line():
+    charts = all_charts()
+    for name in ("relative", "percent", "comparison"):
+        layout = charts[name].figure.layout
+        assert layout.uniformtext.minsize >= 11 and layout.uniformtext.mode == "hide", name
+    (first, *_) = plotted(charts["percent"])
+    # from the base of the bar, upright: the dashed line near the top never crosses a label
+    assert (first.textposition, first.insidetextanchor, first.textangle) == ("inside", "start", -90)
+    assert first.textfont.size >= 12
+
+
+def test_no_intervals_means_no_claim_of_intervals():
+    rows = [IntervalRow("Solar Open 100B", "upstage", "KMMLU-Pro", 70)]
+    assert interval_chart(rows).intervals == 0
+    assert interval_chart(interval_rows()).intervals == 2
