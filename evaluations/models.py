@@ -258,3 +258,13 @@ class RunChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id} chunk {self.index}"
+
+
+# The endpoint-run models live with the endpoint code; imported here so Django finds them.
+from .endpoints.models import (  # noqa: E402, F401
+    Endpoint,
+    EndpointResponse,
+    EndpointRun,
+    HiddenItem,
+    PromptTemplate,
+)
