@@ -70,7 +70,9 @@ class PromptTemplate(models.Model):
     )
     answer_cue = models.CharField(max_length=100, blank=True, default="정답:")
     few_shot = models.JSONField(
-        default=list, blank=True, help_text=_("Worked examples: [{prompt, answer}]; empty: zero-shot.")
+        default=list,
+        blank=True,
+        help_text=_("Worked examples: [{prompt, answer}]; empty: zero-shot."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -126,7 +128,9 @@ class EndpointRun(models.Model):
     model = models.ForeignKey(FoundationModel, on_delete=models.PROTECT, related_name="+")
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
     benchmark = models.ForeignKey(Benchmark, on_delete=models.PROTECT, related_name="+")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     template = models.ForeignKey(PromptTemplate, on_delete=models.PROTECT, related_name="runs")
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.NON_REASONING)
     card = models.JSONField(
@@ -171,7 +175,7 @@ class EndpointResponse(models.Model):
 
     run = models.ForeignKey(EndpointRun, on_delete=models.CASCADE, related_name="responses")
     item_id = models.CharField(max_length=200)
-    text = models.TextField(null=True, blank=True)
+    text = models.TextField(blank=True, help_text=_("Empty when the item got no answer."))
     finish_reason = models.CharField(max_length=40, blank=True)
     tokens_in = models.PositiveIntegerField(null=True, blank=True)
     tokens_out = models.PositiveIntegerField(null=True, blank=True)

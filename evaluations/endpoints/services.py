@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import queue
 import tempfile
 import threading
@@ -28,12 +29,12 @@ from evaluations.models import AnswerKey
 from evaluations.services import RunError, RunNotFound, run_submit_path
 from leaderboard.models import Mode, is_evaluator
 
-from .chat import ChatItem, EndpointConfig, GenerationSettings, ItemOutcome
+from .chat import ChatItem, EndpointConfig, GenerationSettings, ItemOutcome, Stop
 from .client import EndpointClient
 from .limits import EndpointLimiter, LimitSpec, limit_store
 from .models import Endpoint, EndpointResponse, EndpointRun, HiddenItem, PromptTemplate
 from .prompts import render
-from .retry import RetryPolicy
+from .retry import RETRYABLE, RetryPolicy
 from .safety import check_base_url
 from .secrets import ApiKey, KeyBox
 
@@ -41,7 +42,8 @@ log = logging.getLogger("kai.endpoints")
 
 
 def keybox() -> KeyBox:
-    debug = settings.DEBUG or settings.SETTINGS_MODULE.endswith("_test")
+    module = os.environ.get("DJANGO_SETTINGS_MODULE", "")
+    debug = settings.DEBUG or module.endswith("_test")
     return KeyBox.from_setting(settings.ENDPOINT_KEY_SECRET, debug=debug)
 
 
@@ -68,7 +70,11 @@ def endpoint_add(
         url = check_base_url(base_url)
     except ValueError as exc:
         raise RunError(str(getattr(exc, "message", exc)), code="unsafe_url", field="url") from exc
-    if max_in_flight < 1 or timeout <= 0 or (requests_per_minute is not None and requests_per_minute < 1):
+    if (
+        max_in_flight < 1
+        or timeout <= 0
+        or (requests_per_minute is not None and requests_per_minute < 1)
+    ):
         raise RunError(
             _("Limits must be positive: requests in flight, per minute and the timeout."),
             code="bad_limits",
@@ -172,7 +178,9 @@ def endpoint_run_start(*, user, endpoint: Endpoint, phase, benchmark) -> Endpoin
             item_count=count,
             started_by=user if getattr(user, "pk", None) else None,
         )
-        run.seed = int.from_bytes(hashlib.sha256(str(run.pk).encode()).digest()[:4], "big") & 0x7FFFFFFF
+        run.seed = (
+            int.from_bytes(hashlib.sha256(str(run.pk).encode()).digest()[:4], "big") & 0x7FFFFFFF
+        )
         run.save(update_fields=["seed"])
         transaction.on_commit(lambda: _enqueue("dispatch_endpoint_run_task", str(run.pk)))
     log.info("endpoint run state=queued run=%s endpoint=%s", run.pk, endpoint.pk)
@@ -220,13 +228,20 @@ def endpoint_run_dispatch(*, run_id) -> int:
 
 
 def _store(run: EndpointRun, outcome: ItemOutcome) -> bool:
-    """Keep one item's response; False if it was already stored (a redelivered batch)."""
+    """Keep one item's response; False if it was already stored (a redelivered batch).
+
+    An item that failed only for passing reasons (429, 5xx, timeouts, after every retry) is not
+    kept: a resumed run asks it again. One the endpoint refused as a bad request is kept, with
+    no answer (it counts as invalid).
+    """
+    if outcome.error_kind in RETRYABLE:
+        return False
     try:
         with transaction.atomic():
             EndpointResponse.objects.create(
                 run=run,
                 item_id=outcome.item_id,
-                text=outcome.text,
+                text=outcome.text or "",
                 finish_reason=outcome.finish_reason or "",
                 tokens_in=outcome.tokens_in,
                 tokens_out=outcome.tokens_out,
@@ -271,15 +286,16 @@ def _ask(run: EndpointRun, items: list[ChatItem], store) -> object:
 
     async def go():
         limiter = _limiter(endpoint)
-        async with limiter, EndpointClient(
-            config, limiter=limiter, settings=generation, retry=policy
-        ) as client:
+        async with (
+            limiter,
+            EndpointClient(config, limiter=limiter, settings=generation, retry=policy) as client,
+        ):
             return await client.run_batch(items, on_outcome=lambda o: inbox.put(("outcome", o)))
 
     def runner():
         try:
             inbox.put(("done", asyncio.run(go())))
-        except BaseException as exc:  # noqa: BLE001  (handed to the calling thread)
+        except BaseException as exc:
             inbox.put(("error", exc))
 
     thread = threading.Thread(target=runner, name=f"endpoint-run-{run.pk}", daemon=True)
@@ -319,7 +335,19 @@ def endpoint_run_batch(*, run_id, index: int) -> None:
         if result.stopped is not None:
             _stop(run, result.stopped)
             return
-    if not EndpointResponse.objects.filter(run=run).count() < run.item_count:
+        answered = EndpointResponse.objects.filter(run=run, item_id__in=ids).count()
+        if answered < len(ids):
+            _stop(
+                run,
+                Stop(
+                    "paused",
+                    "unanswered",
+                    _("%(count)d items got no answer after every retry")
+                    % {"count": len(ids) - answered},
+                ),
+            )
+            return
+    if EndpointResponse.objects.filter(run=run).count() >= run.item_count:
         _enqueue("finish_endpoint_run_task", str(run.pk))
 
 
@@ -352,7 +380,11 @@ def endpoint_run_pause(*, run: EndpointRun, user) -> bool:
     return bool(
         EndpointRun.objects.filter(
             pk=run.pk, status__in=[EndpointRun.Status.QUEUED, EndpointRun.Status.RUNNING]
-        ).update(status=EndpointRun.Status.PAUSED, reason_code="by_evaluator", reason=_("Paused by an evaluator."))
+        ).update(
+            status=EndpointRun.Status.PAUSED,
+            reason_code="by_evaluator",
+            reason=_("Paused by an evaluator."),
+        )
     )
 
 
@@ -383,7 +415,7 @@ class _OperatorUser:
 def answers_jsonl(run: EndpointRun) -> bytes:
     """The stored answers as a predictions file (a failed item has no prediction)."""
     lines = [
-        orjson.dumps({"id": item_id, "prediction": text})
+        orjson.dumps({"id": item_id, "prediction": text or None})
         for item_id, text in EndpointResponse.objects.filter(run=run)
         .order_by("item_id")
         .values_list("item_id", "text")

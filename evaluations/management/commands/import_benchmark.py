@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evaluations.scoring.errors import AnswerKeyError
 from evaluations.endpoints.prompts import benchmark_import
+from evaluations.scoring.errors import AnswerKeyError
 from leaderboard.models import Benchmark
 
 

@@ -1,0 +1,152 @@
+"""An endpoint run end to end (tasks eager): asked once per item, scored like a file run."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from evaluations.endpoints import tasks
+from evaluations.endpoints.models import EndpointResponse, EndpointRun
+from evaluations.endpoints.services import endpoint_run_resume, endpoint_run_start
+from evaluations.models import EvaluationRun
+from tests.endpoints.fake_openai import Fault
+
+from .conftest import ITEMS, answer_table, run_everything
+
+pytestmark = pytest.mark.django_db
+
+
+def start(evaluator, endpoint, phase, benchmark) -> EndpointRun:
+    with run_everything():
+        run = endpoint_run_start(
+            user=evaluator, endpoint=endpoint, phase=phase, benchmark=benchmark
+        )
+    run.refresh_from_db()
+    return run
+
+
+def test_every_item_is_asked_once_and_the_answers_are_scored_as_a_private_run(
+    evaluator, endpoint, phase, benchmark, server
+):
+    server.answers = answer_table(benchmark, correct=6)
+    run = start(evaluator, endpoint, phase, benchmark)
+    assert run.status == EndpointRun.Status.ANSWERED
+    assert len(server.calls) == ITEMS
+    assert EndpointResponse.objects.filter(run=run).count() == ITEMS
+    scored = run.evaluation_run
+    assert scored.status == EvaluationRun.Status.SUCCEEDED
+    assert scored.is_official is False
+    assert scored.result.value == pytest.approx(50.0)
+    assert scored.result.item_count == ITEMS
+    response = EndpointResponse.objects.filter(run=run).first()
+    assert response.tokens_in and response.tokens_out and response.latency_ms > 0
+    assert response.finish_reason == "stop" and response.attempts == 1
+
+
+def test_the_limit_of_requests_in_flight_is_never_passed(
+    evaluator, endpoint, phase, benchmark, server
+):
+    server.latency = 0.05
+    start(evaluator, endpoint, phase, benchmark)
+    assert server.max_in_flight <= endpoint.max_in_flight
+    assert len(server.calls) == ITEMS
+
+
+def test_a_redelivered_batch_asks_nothing_again(evaluator, endpoint, phase, benchmark, server):
+    run = start(evaluator, endpoint, phase, benchmark)
+    before = len(server.calls)
+    EndpointRun.objects.filter(pk=run.pk).update(status=EndpointRun.Status.RUNNING)
+    with run_everything():
+        for index in range(3):
+            tasks.endpoint_batch_task.delay(str(run.pk), index)
+    assert len(server.calls) == before
+    assert EndpointResponse.objects.filter(run=run).count() == ITEMS
+
+
+def test_a_run_of_failures_pauses_the_run_and_resuming_asks_only_what_is_unanswered(
+    evaluator, endpoint, phase, benchmark, server
+):
+    texts = list(answer_table(benchmark, correct=0))
+    for text in texts[5:10]:  # every item of the second batch fails, again and again
+        server.fail_next(Fault.status(500), times=100, prompt=text)
+    run = start(evaluator, endpoint, phase, benchmark)
+    assert run.status == EndpointRun.Status.PAUSED
+    assert run.reason_code == "server_error"
+    assert "in a row failed" in run.reason
+    answered = set(EndpointResponse.objects.filter(run=run).values_list("item_id", flat=True))
+    assert len(answered) == 5
+    server._queued_by_prompt.clear()
+    server.reset_counts()
+    with run_everything():
+        assert endpoint_run_resume(run=run, user=evaluator)
+    run.refresh_from_db()
+    assert run.status == EndpointRun.Status.ANSWERED
+    assert sorted(prompt for _, prompt in server.calls) == sorted(texts[5:])
+    assert EndpointResponse.objects.filter(run=run).count() == ITEMS
+    assert run.evaluation_run.status == EvaluationRun.Status.SUCCEEDED
+
+
+@pytest.mark.parametrize(
+    ("fault", "kind"),
+    [(Fault.status(401), "unauthorized"), (Fault.status(404), "not_found")],
+)
+def test_a_401_or_404_fails_the_run_at_once_with_the_reason(
+    evaluator, endpoint, phase, benchmark, server, fault, kind
+):
+    server.always(fault)
+    run = start(evaluator, endpoint, phase, benchmark)
+    assert run.status == EndpointRun.Status.FAILED
+    assert run.reason_code == kind
+    assert run.evaluation_run is None
+    assert len(server.calls) <= endpoint.max_in_flight
+
+
+def test_a_wrong_served_model_name_fails_the_run(evaluator, endpoint, phase, benchmark, server):
+    endpoint.served_model = "not-served"
+    endpoint.save()
+    run = start(evaluator, endpoint, phase, benchmark)
+    assert run.status == EndpointRun.Status.FAILED
+    assert run.reason_code == "wrong_model"
+    assert "not-served" in run.reason
+
+
+def test_retries_on_429_and_timeouts_end_with_every_item_answered(
+    evaluator, endpoint, phase, benchmark, server
+):
+    server.fail_next(Fault.rate_limited(0), times=2)
+    server.fail_next(Fault.truncated(), times=1)
+    server.fail_next(Fault.invalid(), times=1)
+    run = start(evaluator, endpoint, phase, benchmark)
+    assert run.status == EndpointRun.Status.ANSWERED
+    responses = EndpointResponse.objects.filter(run=run)
+    assert all(r.error_kind == "" for r in responses)
+    retried = [kind for r in responses for kind in r.retried]
+    assert sorted(retried) == sorted(["rate_limited", "rate_limited", "truncated", "invalid_body"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_commands_add_an_endpoint_and_run_it_to_the_final_line(
+    model_a, phase, benchmark, server, monkeypatch, capsys
+):
+    """Committed transactions (as at the command line): queued tasks run as the commands go."""
+    server.answers = answer_table(benchmark, correct=ITEMS)
+    monkeypatch.setenv("TEAM_KEY", server.api_key)
+    call_command(
+        "add_endpoint",
+        "--model", "model-a", "--url", server.url, "--served-model", server.model,
+        "--api-key-env", "TEAM_KEY", "--max-in-flight", "2", "--requests-per-minute", "600",
+    )  # fmt: skip
+    endpoint_id = capsys.readouterr().out.strip()
+    assert endpoint_id.isdigit()
+    call_command(
+        "start_endpoint_run",
+        "--model", "model-a", "--phase", phase.slug, "--benchmark", benchmark.code,
+        "--endpoint", endpoint_id, "--wait", "--timeout", "60",
+    )  # fmt: skip
+    run_id, final = capsys.readouterr().out.strip().splitlines()
+    assert final == "succeeded 100.0 (95% interval 75.8–100.0)" or final.startswith(
+        "succeeded 100.0 (95% interval "
+    )
+    run = EndpointRun.objects.get(pk=run_id)
+    assert run.evaluation_run.result.value == pytest.approx(100.0)
+    assert server.api_key not in run.endpoint.api_key_token
