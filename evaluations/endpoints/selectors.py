@@ -78,9 +78,15 @@ def _percentile(values: list[float], fraction: float) -> float | None:
 
 
 def _in_flight(run: EndpointRun) -> int | None:
-    try:
+    async def count() -> int:
         store = limit_store(settings.REDIS_URL or None)
-        return asyncio.run(store.in_flight(f"endpoint-{run.endpoint_id}"))
+        try:
+            return await store.in_flight(f"endpoint-{run.endpoint_id}")
+        finally:
+            await store.aclose()
+
+    try:
+        return asyncio.run(count())
     except Exception:  # the figure is a courtesy: the page shows "—" without Redis
         return None
 

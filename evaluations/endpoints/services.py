@@ -257,11 +257,12 @@ def _store(run: EndpointRun, outcome: ItemOutcome) -> bool:
     return True
 
 
-def _limiter(endpoint: Endpoint) -> EndpointLimiter:
+def _limiter(endpoint: Endpoint, store) -> EndpointLimiter:
+    """The endpoint's limits, shared by every worker through ``store`` (Redis when configured)."""
     spec = LimitSpec(
         max_in_flight=endpoint.max_in_flight, requests_per_minute=endpoint.requests_per_minute
     )
-    return EndpointLimiter(limit_store(settings.REDIS_URL or None), f"endpoint-{endpoint.pk}", spec)
+    return EndpointLimiter(store, f"endpoint-{endpoint.pk}", spec)
 
 
 def _ask(run: EndpointRun, items: list[ChatItem], store) -> object:
@@ -285,12 +286,18 @@ def _ask(run: EndpointRun, items: list[ChatItem], store) -> object:
     inbox: queue.Queue = queue.Queue()
 
     async def go():
-        limiter = _limiter(endpoint)
-        async with (
-            limiter,
-            EndpointClient(config, limiter=limiter, settings=generation, retry=policy) as client,
-        ):
-            return await client.run_batch(items, on_outcome=lambda o: inbox.put(("outcome", o)))
+        store = limit_store(settings.REDIS_URL or None)
+        limiter = _limiter(endpoint, store)
+        try:
+            async with (
+                limiter,
+                EndpointClient(
+                    config, limiter=limiter, settings=generation, retry=policy
+                ) as client,
+            ):
+                return await client.run_batch(items, on_outcome=lambda o: inbox.put(("outcome", o)))
+        finally:
+            await store.aclose()
 
     def runner():
         try:

@@ -13,7 +13,7 @@ from evaluations.endpoints.tasks import endpoint_batch_task
 from evaluations.models import EvaluationRun
 from tests.workers import require_postgres_and_redis, wait_for
 
-from .conftest import ITEMS, answer_table, run_everything
+from .conftest import ITEMS, answer_table
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -41,10 +41,8 @@ def wait_answered(run: EndpointRun, timeout: float = 120.0) -> EndpointRun:
 
 
 def start(evaluator, endpoint, phase, benchmark) -> EndpointRun:
-    with run_everything():
-        return endpoint_run_start(
-            user=evaluator, endpoint=endpoint, phase=phase, benchmark=benchmark
-        )
+    # A transactional test: the run's tasks are queued when its transaction commits.
+    return endpoint_run_start(user=evaluator, endpoint=endpoint, phase=phase, benchmark=benchmark)
 
 
 def test_a_real_worker_asks_every_item_within_the_limits_and_scores_the_answers(
