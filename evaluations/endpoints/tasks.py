@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from . import services
@@ -20,7 +21,7 @@ def _fail_for_server(run_id: str) -> None:
     ).update(
         status=EndpointRun.Status.PAUSED,
         reason_code="server_error",
-        reason="A problem on our server stopped the run; it can be resumed.",
+        reason=_("A problem on our server stopped the run; it can be resumed."),
         heartbeat_at=timezone.now(),
     )
 
