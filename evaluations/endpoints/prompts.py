@@ -42,46 +42,55 @@ def split_prompts(path: Path) -> SplitKey:
     Lines that are not JSON objects are copied as they are, for the key parser to report.
     The caller deletes ``key_path``.
     """
-    prompts: list[dict] = []
     fd, name = tempfile.mkstemp(suffix=".jsonl")
-    with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
-        for line_no, raw in enumerate(src, start=1):
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                out.write(raw)
-                continue
-            if not isinstance(data, dict) or not any(f in data for f in PROMPT_FIELDS):
-                out.write(raw)
-                continue
-            question = data.pop("question", None)
-            prompt = data.pop("prompt", None)
-            if question is not None and prompt is not None:
-                raise AnswerKeyError(
-                    "prompt_and_question",
-                    f"Answer key line {line_no} has both a question and a prompt; give one.",
-                )
-            text = question if question is not None else prompt
-            if not isinstance(text, str) or not text.strip():
-                raise AnswerKeyError(
-                    "empty_prompt",
-                    f"Answer key line {line_no}: the question or prompt must be non-empty text.",
-                )
-            if question is not None and not isinstance(data.get("choices"), list):
-                raise AnswerKeyError(
-                    "question_without_choices",
-                    f"Answer key line {line_no} has a question but no choices.",
-                )
-            prompts.append(
-                {
-                    "item_id": str(data.get("id")),
-                    "question": question or "",
-                    "choices": list(data.get("choices") or []) if question is not None else [],
-                    "prompt": prompt or "",
-                }
-            )
-            out.write(json.dumps(data, ensure_ascii=False).encode() + b"\n")
+    try:
+        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+            prompts = _copy_without_prompts(src, out)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
     return SplitKey(Path(name), prompts)
+
+
+def _copy_without_prompts(src, out) -> list[dict]:
+    prompts: list[dict] = []
+    for line_no, raw in enumerate(src, start=1):
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            out.write(raw)
+            continue
+        if not isinstance(data, dict) or not any(f in data for f in PROMPT_FIELDS):
+            out.write(raw)
+            continue
+        question = data.pop("question", None)
+        prompt = data.pop("prompt", None)
+        if question is not None and prompt is not None:
+            raise AnswerKeyError(
+                "prompt_and_question",
+                f"Answer key line {line_no} has both a question and a prompt; give one.",
+            )
+        text = question if question is not None else prompt
+        if not isinstance(text, str) or not text.strip():
+            raise AnswerKeyError(
+                "empty_prompt",
+                f"Answer key line {line_no}: the question or prompt must be non-empty text.",
+            )
+        if question is not None and not isinstance(data.get("choices"), list):
+            raise AnswerKeyError(
+                "question_without_choices",
+                f"Answer key line {line_no} has a question but no choices.",
+            )
+        prompts.append(
+            {
+                "item_id": str(data.get("id")),
+                "question": question or "",
+                "choices": list(data.get("choices") or []) if question is not None else [],
+                "prompt": prompt or "",
+            }
+        )
+        out.write(json.dumps(data, ensure_ascii=False).encode() + b"\n")
+    return prompts
 
 
 def hidden_items_store(*, benchmark, prompts: list[dict], language: str = "ko") -> int:

@@ -150,3 +150,38 @@ def test_the_commands_add_an_endpoint_and_run_it_to_the_final_line(
     run = EndpointRun.objects.get(pk=run_id)
     assert run.evaluation_run.result.value == pytest.approx(100.0)
     assert server.api_key not in run.endpoint.api_key_token
+
+
+def test_rescoring_with_another_extraction_reads_the_stored_answers_not_the_endpoint(
+    evaluator, endpoint, phase, benchmark, server
+):
+    from leaderboard.assessment_services import run_rerun
+
+    server.answers = answer_table(benchmark, correct=6)  # items 6.. answer "정답은 X입니다"
+    run = start(evaluator, endpoint, phase, benchmark)
+    first = run.evaluation_run
+    asked = len(server.calls)
+    benchmark.extraction = "strict" if benchmark.extraction == "flexible" else "flexible"
+    benchmark.save()
+    with run_everything():
+        again = run_rerun(user=evaluator, run=first)
+    again.refresh_from_db()
+    assert again.status == EvaluationRun.Status.SUCCEEDED
+    assert again.result.extraction == benchmark.extraction
+    assert len(server.calls) == asked
+    assert {f["extraction"] for f in again.result.figures} == {"strict", "flexible"}
+
+
+def test_a_key_line_with_a_question_but_no_choices_stores_nothing(benchmark, tmp_path):
+    from django.core.management.base import CommandError
+
+    from evaluations.endpoints.models import HiddenItem
+    from evaluations.models import AnswerKey
+
+    before = (AnswerKey.objects.get(benchmark=benchmark).sha256, HiddenItem.objects.count())
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "x", "answer": "A", "category": "c", "question": "Q?"}\n', "utf-8")
+    with pytest.raises(CommandError, match="question but no choices"):
+        call_command("import_benchmark", str(path), "--benchmark", benchmark.code)
+    after = (AnswerKey.objects.get(benchmark=benchmark).sha256, HiddenItem.objects.count())
+    assert after == before
