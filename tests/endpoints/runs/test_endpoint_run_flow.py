@@ -185,3 +185,28 @@ def test_a_key_line_with_a_question_but_no_choices_stores_nothing(benchmark, tmp
         call_command("import_benchmark", str(path), "--benchmark", benchmark.code)
     after = (AnswerKey.objects.get(benchmark=benchmark).sha256, HiddenItem.objects.count())
     assert after == before
+
+
+def test_the_requests_per_minute_are_never_passed_in_any_window(
+    evaluator, endpoint, phase, benchmark, server
+):
+    endpoint.requests_per_minute = 300  # one request every 0.2 s, no burst
+    endpoint.save()
+    run = start(evaluator, endpoint, phase, benchmark)
+    assert run.status == EndpointRun.Status.ANSWERED
+    # Counted by the server from its own arrival times: at most 1 + 5 per second.
+    assert server.max_in_window(1.0) <= 6
+    assert server.max_in_window(2.0) <= 11
+
+
+def test_an_answer_later_than_the_timeout_is_retried_and_kept_once(
+    evaluator, endpoint, phase, benchmark, server
+):
+    endpoint.timeout = 0.5
+    endpoint.save()
+    server.fail_next(Fault.slow(2.0), times=2)
+    run = start(evaluator, endpoint, phase, benchmark)
+    assert run.status == EndpointRun.Status.ANSWERED
+    retried = [k for r in EndpointResponse.objects.filter(run=run) for k in r.retried]
+    assert retried.count("timeout") == 2
+    assert EndpointResponse.objects.filter(run=run).count() == ITEMS
