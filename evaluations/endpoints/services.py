@@ -17,11 +17,13 @@ import os
 import queue
 import tempfile
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import orjson
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +41,8 @@ from .safety import check_base_url
 from .secrets import ApiKey, KeyBox
 
 log = logging.getLogger("kai.endpoints")
+#: A running run whose batches stored nothing for this long may be resumed (its messages lost).
+STALE_RUNNING_SECONDS = 600
 
 
 def keybox() -> KeyBox:
@@ -399,9 +403,16 @@ def endpoint_run_resume(*, run: EndpointRun, user) -> bool:
     """paused → queued, and dispatch again: only the unanswered items are asked."""
     if not is_evaluator(user):
         raise RunNotFound("No such run.", code="not_found")
+    stale = timezone.now() - timedelta(seconds=STALE_RUNNING_SECONDS)
     with transaction.atomic():
-        resumed = EndpointRun.objects.filter(pk=run.pk, status=EndpointRun.Status.PAUSED).update(
-            status=EndpointRun.Status.QUEUED
+        # A paused run, or a running one whose batches stopped reporting (a lost message).
+        resumed = (
+            EndpointRun.objects.filter(pk=run.pk)
+            .filter(
+                Q(status=EndpointRun.Status.PAUSED)
+                | Q(status=EndpointRun.Status.RUNNING, heartbeat_at__lt=stale)
+            )
+            .update(status=EndpointRun.Status.QUEUED)
         )
         if resumed:
             transaction.on_commit(lambda: _enqueue("dispatch_endpoint_run_task", str(run.pk)))
@@ -446,14 +457,24 @@ def endpoint_run_finish(*, run_id) -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"endpoint-run-{run.pk}.jsonl"
             path.write_bytes(answers_jsonl(run))
-            scored = run_submit_path(
-                user=run.started_by or _OperatorUser(),
-                model=run.model,
-                phase=run.phase,
-                benchmark=run.benchmark,
-                path=path,
-                mode=run.mode,
-            )
+            try:
+                scored = run_submit_path(
+                    user=run.started_by or _OperatorUser(),
+                    model=run.model,
+                    phase=run.phase,
+                    benchmark=run.benchmark,
+                    path=path,
+                    mode=run.mode,
+                )
+            except RunError as exc:
+                EndpointRun.objects.filter(pk=run.pk).update(
+                    status=EndpointRun.Status.FAILED,
+                    reason_code=exc.code[:40],
+                    reason=exc.message,
+                    finished_at=timezone.now(),
+                )
+                log.warning("endpoint run state=failed run=%s code=%s", run.pk, exc.code)
+                return
         run.evaluation_run = scored
         run.status = EndpointRun.Status.ANSWERED
         run.finished_at = timezone.now()
