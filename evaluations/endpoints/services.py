@@ -37,7 +37,7 @@ from .limits import EndpointLimiter, LimitSpec, limit_store
 from .models import Endpoint, EndpointResponse, EndpointRun, HiddenItem, PromptTemplate
 from .prompts import render
 from .retry import RETRYABLE, RetryPolicy
-from .safety import check_base_url
+from .safety import validate_endpoint_url_sync
 from .secrets import ApiKey, KeyBox
 
 log = logging.getLogger("kai.endpoints")
@@ -71,7 +71,7 @@ def endpoint_add(
 ) -> Endpoint:
     """Save an endpoint; an evaluator's is approved at once, a team member's is proposed."""
     try:
-        url = check_base_url(base_url)
+        url = validate_endpoint_url_sync(base_url, allow_private=settings.ENDPOINT_ALLOW_PRIVATE)
     except ValueError as exc:
         raise RunError(str(getattr(exc, "message", exc)), code="unsafe_url", field="url") from exc
     if (
@@ -106,6 +106,20 @@ def endpoint_add(
     )
     log.info("endpoint added id=%s model=%s state=%s", endpoint.pk, model.slug, endpoint.state)
     return endpoint
+
+
+def endpoint_approve(*, endpoint: Endpoint, user) -> bool:
+    """proposed → approved (evaluators); False if it was not a proposal."""
+    if not is_evaluator(user):
+        raise RunNotFound("No such endpoint.", code="not_found")
+    approved = Endpoint.objects.filter(pk=endpoint.pk, state=Endpoint.State.PROPOSED).update(
+        state=Endpoint.State.APPROVED,
+        approved_by=user if getattr(user, "pk", None) else None,
+        approved_at=timezone.now(),
+    )
+    if approved:
+        log.info("endpoint approved id=%s", endpoint.pk)
+    return bool(approved)
 
 
 def endpoint_config(endpoint: Endpoint) -> EndpointConfig:
