@@ -19,8 +19,15 @@ urlpatterns = [
         name="endpoint_run_status",
     ),
     path(
-        "endpoint/<uuid:run_id>/<str:action>/",
+        "endpoint/<uuid:run_id>/pause/",
         endpoint_views.endpoint_run_control,
-        name="endpoint_run_control",
+        {"action": "pause"},
+        name="endpoint_run_pause",
+    ),
+    path(
+        "endpoint/<uuid:run_id>/resume/",
+        endpoint_views.endpoint_run_control,
+        {"action": "resume"},
+        name="endpoint_run_resume",
     ),
 ]
