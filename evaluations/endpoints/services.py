@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.models import AnswerKey
+from evaluations.models import AnswerKey, RunResult
 from evaluations.services import RunError, RunNotFound, run_submit_path
 from leaderboard.models import Mode, is_evaluator
 
@@ -489,8 +489,38 @@ def endpoint_run_finish(*, run_id) -> None:
                 )
                 log.warning("endpoint run state=failed run=%s code=%s", run.pk, exc.code)
                 return
+        # Queued after the scoring (on_commit runs callbacks in order); it waits for the result.
+        transaction.on_commit(lambda: _enqueue("scrub_feedback_task", str(run.pk)))
         run.evaluation_run = scored
         run.status = EndpointRun.Status.ANSWERED
         run.finished_at = timezone.now()
         run.save(update_fields=["evaluation_run", "status", "finished_at"])
     log.info("endpoint run state=answered run=%s scored_as=%s", run.pk, scored.pk)
+
+
+#: What a team's feedback shows instead of an endpoint run's answer as written: models often
+#: repeat the question before answering, and the questions are hidden.
+HIDDEN_PREDICTION = "[hidden: the answer may repeat the hidden question]"
+
+
+def endpoint_run_scrub_feedback(*, run_id) -> bool:
+    """Remove the answers as written from the scored run's feedback; False until it is scored.
+
+    The feedback keeps, per reason, the count, line numbers and what was read; the evaluators
+    see every stored answer on the endpoint run's own page.
+    """
+    run = EndpointRun.objects.select_related("evaluation_run").filter(pk=run_id).first()
+    scored = run.evaluation_run if run else None
+    if scored is None:
+        return True
+    if not scored.is_final:
+        return False
+    result = RunResult.objects.filter(run=scored).first()
+    if result is None:
+        return True
+    feedback = dict(result.feedback or {})
+    for reason in feedback.get("reasons", []):
+        for example in reason.get("examples", []):
+            example["prediction"] = HIDDEN_PREDICTION
+    RunResult.objects.filter(pk=result.pk).update(feedback=feedback)
+    return True

@@ -57,3 +57,10 @@ def finish_endpoint_run_task(self, run_id: str) -> None:
     except TRANSIENT as exc:
         close_old_connections()
         raise self.retry(exc=exc, countdown=min(60, 2 ** (self.request.retries + 1))) from exc
+
+
+@shared_task(bind=True, acks_late=True, max_retries=400, queue="default")
+def scrub_feedback_task(self, run_id: str) -> None:
+    """Once the stored answers are scored, take the answers as written out of the feedback."""
+    if not services.endpoint_run_scrub_feedback(run_id=run_id):
+        raise self.retry(countdown=3)

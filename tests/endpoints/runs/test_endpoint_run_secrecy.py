@@ -106,3 +106,39 @@ def test_another_team_and_the_public_get_404_for_an_endpoint_run(
     other.force_login(member_b)
     assert other.get(url).status_code == 404
     assert Client().get(url).status_code in (302, 404)
+
+
+def test_a_model_that_repeats_the_question_does_not_show_it_to_the_team(
+    evaluator, member_a, endpoint, phase, benchmark, server
+):
+    from .conftest import answer_table
+
+    # Small models often answer by repeating the question first, as Gemma 3 270M does.
+    server.answers = {text: f"{text}\n정답은 Z" for text in answer_table(benchmark, correct=0)}
+    with run_everything():
+        run = endpoint_run_start(
+            user=evaluator, endpoint=endpoint, phase=phase, benchmark=benchmark
+        )
+    run.refresh_from_db()
+    scored = run.evaluation_run
+    assert scored.status == "succeeded" and scored.result.invalid > 0
+    examples = [e for r in scored.result.feedback["reasons"] for e in r["examples"]]
+    assert examples and all(SENTINEL not in e["prediction"] for e in examples)
+    team = Client(HTTP_ACCEPT_LANGUAGE="en")
+    team.force_login(member_a)
+    starts = [
+        reverse("evaluations:endpoint_run", args=[run.pk]),
+        reverse("evaluations:run", args=[scored.pk]),
+        reverse("portal:run_feedback", args=[scored.pk]),
+        reverse("portal:run_csv", args=[scored.pk]),
+        reverse("portal:run_json", args=[scored.pk]),
+        reverse("api:run", args=[scored.pk]),
+        reverse("api:run-feedback", args=[scored.pk]),
+    ]
+    for url, body in crawl(team, starts, limit=40).items():
+        assert SENTINEL.encode() not in body, url
+    # The evaluators see every stored answer as written.
+    staff = Client(HTTP_ACCEPT_LANGUAGE="en")
+    staff.force_login(evaluator)
+    page = staff.get(reverse("evaluations:endpoint_run", args=[run.pk])).content
+    assert SENTINEL.encode() in page
