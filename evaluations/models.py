@@ -220,6 +220,35 @@ class RunResult(models.Model):
     def __str__(self) -> str:
         return f"{self.run_id}: {self.value:.1f}"
 
+    #: What a team reads instead of an answer as written when the benchmark's questions are
+    #: hidden: models often repeat the question before answering.
+    HIDDEN_PREDICTION = "[hidden: the answer may repeat the hidden question]"
+
+    @property
+    def shown_feedback(self) -> dict:
+        """The feedback as every reader of a run sees it (pages, downloads, the API).
+
+        On a benchmark with hidden questions (organizer-run endpoint evaluations) no example
+        shows the answer as written, on this run and on any re-run of its file; the counts, line
+        numbers and what was read stay. Evaluators read the stored answers on the endpoint run.
+        """
+        feedback = self.feedback or {}
+        if not self.run.benchmark.hidden_items.exists():
+            return feedback
+        return {
+            **feedback,
+            "reasons": [
+                {
+                    **reason,
+                    "examples": [
+                        {**example, "prediction": self.HIDDEN_PREDICTION}
+                        for example in reason.get("examples", [])
+                    ],
+                }
+                for reason in feedback.get("reasons", [])
+            ],
+        }
+
 
 class RunCategoryResult(models.Model):
     run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="categories")
@@ -259,6 +288,15 @@ class RunChunk(models.Model):
     def __str__(self) -> str:
         return f"{self.run_id} chunk {self.index}"
 
+
+# The endpoint-run models live with the endpoint code; imported here so Django finds them.
+from .endpoints.models import (  # noqa: E402, F401
+    Endpoint,
+    EndpointResponse,
+    EndpointRun,
+    HiddenItem,
+    PromptTemplate,
+)
 
 # Panels of people who rate the models live in their own package; Django finds them here.
 from .panels.models import (  # noqa: E402, F401

@@ -95,7 +95,7 @@ def result_reading(result: RunResult | None) -> dict:
         }
         for figure in result.figures or []
     ]
-    feedback = result.feedback or {}
+    feedback = result.shown_feedback
     reasons = [
         reason
         | {

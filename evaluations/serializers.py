@@ -60,7 +60,9 @@ class RunResultSerializer(serializers.ModelSerializer):
         "extraction mode gives value.",
     )
     feedback = RunReadingSerializer(
-        read_only=True, help_text="Why items did not count, with examples; ignored fields."
+        source="shown_feedback",
+        read_only=True,
+        help_text="Why items did not count, with examples; ignored fields.",
     )
 
     class Meta:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .endpoints import views as endpoint_views
 
 app_name = "evaluations"
 
@@ -10,4 +11,23 @@ urlpatterns = [
     path("<uuid:run_id>/", views.run_detail, name="run"),
     path("<uuid:run_id>/status.json", views.run_status, name="run_status"),
     path("<uuid:run_id>/cancel/", views.run_cancel, name="run_cancel"),
+    path("endpoint/", endpoint_views.endpoint_run_list, name="endpoint_runs"),
+    path("endpoint/<uuid:run_id>/", endpoint_views.endpoint_run_detail, name="endpoint_run"),
+    path(
+        "endpoint/<uuid:run_id>/status.json",
+        endpoint_views.endpoint_run_status,
+        name="endpoint_run_status",
+    ),
+    path(
+        "endpoint/<uuid:run_id>/pause/",
+        endpoint_views.endpoint_run_control,
+        {"action": "pause"},
+        name="endpoint_run_pause",
+    ),
+    path(
+        "endpoint/<uuid:run_id>/resume/",
+        endpoint_views.endpoint_run_control,
+        {"action": "resume"},
+        name="endpoint_run_resume",
+    ),
 ]

@@ -269,6 +269,14 @@ RUN_CHUNK_BYTES = env.int("RUN_CHUNK_BYTES", default=64 * 1024 * 1024)
 RUN_STALE_SECONDS = env.int("RUN_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
 RUN_QUEUE_STALE_SECONDS = env.int("RUN_QUEUE_STALE_SECONDS", default=10 * 60)
 RUN_SWEEP_EVERY_SECONDS = env.int("RUN_SWEEP_EVERY_SECONDS", default=60)
+# Organizer-run evaluations against team endpoints (evaluations/endpoints/). Keys are
+# encrypted with ENDPOINT_KEY_SECRET (Fernet keys, newest first); private and loopback
+# addresses only with ENDPOINT_ALLOW_PRIVATE (link-local and metadata addresses never).
+ENDPOINT_KEY_SECRET = env.str("ENDPOINT_KEY_SECRET", default="")
+ENDPOINT_ALLOW_PRIVATE = env.bool("ENDPOINT_ALLOW_PRIVATE", default=False)
+ENDPOINT_BATCH_SIZE = env.int("ENDPOINT_BATCH_SIZE", default=50)
+ENDPOINT_RETRY_BASE_DELAY = env.float("ENDPOINT_RETRY_BASE_DELAY", default=0.5)
+ENDPOINT_PAUSE_AFTER = env.int("ENDPOINT_PAUSE_AFTER", default=10)
 CELERY_BEAT_SCHEDULE = {
     "sweep-runs": {
         "task": "evaluations.tasks.sweep_runs_task",

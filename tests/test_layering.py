@@ -13,8 +13,11 @@ MAX_LINES = 400
 # Held by branches that were open while the house was reshaped; split them there, then drop them.
 LONG_FOR_NOW = {
     "leaderboard/views.py": "the public views, reshaped on the phones branch",
+    "evaluations/endpoints/client.py": "one class, the batch client (454 lines)",
+    "evaluations/endpoints/safety.py": "the address checks and the guarded transport (425 lines)",
+    "evaluations/endpoints/services.py": "a run's life, start to scoring (about 420 lines)",
 }
-OTHER_BRANCH_PACKAGES = {"evaluations/endpoints"}  # issue 16's own package, on its own branch
+OTHER_BRANCH_PACKAGES: set[str] = set()  # packages written on a branch not yet merged
 
 
 def project_files() -> list[Path]:

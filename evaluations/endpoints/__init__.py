@@ -1,2 +1,7 @@
-"""Building blocks for organizer-run evaluations against team model endpoints (issue 16):
-URL safety, API-key encryption, shared rate and in-flight limits, and the async client."""
+"""Organizer-run evaluations against team model endpoints: endpoints, hidden prompts, runs.
+May import evaluations' run services and models and leaderboard's models; evaluations' models, urls and commands import it.
+
+safety (URL and address checks), secrets (the API key, encrypted), limits and limit_stores
+(in-flight and per-minute limits shared by every worker), retry, chat and client (asking),
+admission (endpoints as data), prompts, services and tasks (a run's life), views.
+"""

@@ -121,6 +121,20 @@ def world(
         assert run.status == EvaluationRun.Status.SUCCEEDED
         runs.append(run)
     EvaluationRun.objects.filter(pk=runs[1].pk).update(log=SENTINEL_LOG)
+    # Team B's endpoint run, under the same id as its file run, so one sample fills both.
+    from evaluations.endpoints.models import Endpoint, EndpointRun, PromptTemplate
+
+    EndpointRun.objects.create(
+        id=runs[1].pk,
+        endpoint=Endpoint.objects.create(
+            model=fx["model_b"], base_url="https://team-b.example/v1", served_model="b"
+        ),
+        model=fx["model_b"],
+        phase=the_phase,
+        benchmark=bench,
+        team=fx["model_b"].team,
+        template=PromptTemplate.objects.create(benchmark=bench, version=1),
+    )
     Score.objects.create(
         model=fx["model_b"],
         benchmark=bench,

@@ -55,6 +55,11 @@ EXPECTED = {
     "evaluations:run": TEAM_B_ONLY,
     "evaluations:run_status": {**TEAM_B_ONLY, "anonymous": 404},
     "evaluations:run_cancel": POST_ONLY,
+    "evaluations:endpoint_runs": MEMBERS_AND_EVALUATORS,
+    "evaluations:endpoint_run": TEAM_B_ONLY,
+    "evaluations:endpoint_run_status": TEAM_B_ONLY,
+    "evaluations:endpoint_run_pause": POST_ONLY,
+    "evaluations:endpoint_run_resume": POST_ONLY,
     "transparency:index": OK,
     "transparency:entries_json": OK,
     # panels (the samples name no panel and a token that does not exist: seats are per panel)

@@ -2,13 +2,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from evaluations.endpoints.prompts import benchmark_import
 from evaluations.scoring.errors import AnswerKeyError
-from evaluations.services import answer_key_import
 from leaderboard.models import Benchmark
 
 
 class Command(BaseCommand):
-    help = "Import a JSONL answer key (id, answer, category, optional choices) for a benchmark."
+    help = (
+        "Import a JSONL answer key (id, answer, category, optional choices) for a benchmark; "
+        "a line may also carry the hidden question (with choices) or prompt."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -22,10 +25,11 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
         try:
-            key = answer_key_import(benchmark=bench, path=path)
+            key, prompts = benchmark_import(benchmark=bench, path=path)
         except AnswerKeyError as exc:
             raise CommandError(f"{path}: {exc.message} Nothing was stored.") from exc
         self.stdout.write(
             f"Stored the answer key of {bench.code}: {key.item_count} items in "
             f"{key.category_count} categories."
+            + (f" Stored {prompts} hidden prompts." if prompts else "")
         )
