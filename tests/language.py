@@ -1,0 +1,10 @@
+"""Page URLs in a chosen language: every page lives under /ko/ or /en/."""
+
+from kai_site.language_urls import language_of_path, path_in_language
+
+
+def in_language(url: str, lang: str) -> str:
+    """`url` under the /<lang>/ prefix, whether it had another prefix or none."""
+    if language_of_path(url) is not None:
+        return path_in_language(url, lang)
+    return f"/{lang}{url}"
