@@ -19,6 +19,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from leaderboard.audit import audit_record, score_snapshot
 from leaderboard.models import (
@@ -48,6 +49,21 @@ SCORABLE_METRICS = {
     Benchmark.Metric.PASS_AT_K: "pass_at_k",
 }
 MAX_ATTEMPTS = 3
+
+
+# A failed run's message is stored in English and shown in the reader's language
+# (EvaluationRun.error_message_display), so these are marked for translation, not translated.
+ANSWER_KEY_MISSING = gettext_noop(
+    "The benchmark's answer key is missing on the server; the evaluators have been told."
+)
+UPLOAD_MISSING = gettext_noop(
+    "The uploaded file is missing on the server; please submit it again. "
+    "This run does not count toward your quota."
+)
+GAVE_UP = gettext_noop(
+    "The run could not be scored after several attempts; the evaluators have been told. "
+    "This run does not count toward your quota."
+)
 
 
 class RunError(Exception):
@@ -296,14 +312,15 @@ def run_submit(
     """
     now = now or timezone.now()
     if not can_submit_for(user=user, model=model):
-        raise RunNotFound("No such model.", code="not_found", field="model")
+        raise RunNotFound(_("No such model."), code="not_found", field="model")
     refusal = submission_refusal(user=user, model=model, phase=phase, now=now)
     if refusal is not None:
         raise refusal
     metric = SCORABLE_METRICS.get(benchmark.metric)
     if metric is None or not AnswerKey.objects.filter(benchmark=benchmark).exists():
         raise RunError(
-            f"{benchmark.name} has no answer key on this site, so runs cannot be scored for it.",
+            _("%(benchmark)s has no answer key on this site, so runs cannot be scored for it.")
+            % {"benchmark": benchmark.name},
             code="no_answer_key",
             field="benchmark",
         )
@@ -311,13 +328,17 @@ def run_submit(
     limit = settings.RUN_UPLOAD_MAX_BYTES
     if size is None or size > limit:
         raise RunError(
-            f"The file is {size or 0:,} bytes; the limit is {limit:,} bytes "
-            f"({limit // (1024 * 1024)} MB). Nothing was saved.",
+            _(
+                "The file is %(size)s bytes; the limit is %(limit)s bytes (%(mb)s MB). Nothing was saved."
+            )
+            % {"size": f"{size or 0:,}", "limit": f"{limit:,}", "mb": limit // (1024 * 1024)},
             code="file_too_large",
             field="upload",
         )
     if size == 0:
-        raise RunError("The file is empty. Nothing was saved.", code="empty_file", field="upload")
+        raise RunError(
+            _("The file is empty. Nothing was saved."), code="empty_file", field="upload"
+        )
 
     run_id = EvaluationRun._meta.get_field("id").default()
     name, local_path = _save_upload(upload, run_id)
@@ -346,7 +367,11 @@ def run_submit(
         )
     except PredictionFileError as exc:
         default_storage.delete(name)
-        raise RunError(f"{exc.message} Nothing was saved.", code=exc.code, field="upload") from exc
+        raise RunError(
+            _("%(problem)s Nothing was saved.") % {"problem": exc.message},
+            code=exc.code,
+            field="upload",
+        ) from exc
     except BaseException:
         default_storage.delete(name)
         raise
@@ -381,9 +406,12 @@ def _queue_run(
             quota = settings.RUN_DAILY_QUOTA
             if used >= quota:
                 raise QuotaExceeded(
-                    f"Your team has used its {quota} runs for {phase.name_en} today "
-                    "(Asia/Seoul). Runs that failed because of the server, and runs cancelled "
-                    "before they started, do not count. Try again tomorrow.",
+                    _(
+                        "Your team has used its %(quota)s runs for %(phase)s today "
+                        "(Asia/Seoul). Runs that failed because of the server, and runs cancelled "
+                        "before they started, do not count. Try again tomorrow."
+                    )
+                    % {"quota": quota, "phase": phase.name},
                     code="quota_exceeded",
                 )
         run = EvaluationRun.objects.create(
@@ -484,7 +512,7 @@ def run_score(*, run_id) -> None:
             run_id,
             kind=EvaluationRun.FailureKind.SERVER,
             code="no_answer_key",
-            message="The benchmark's answer key is missing on the server; the evaluators have been told.",
+            message=ANSWER_KEY_MISSING,
         )
         return
     source = Path(default_storage.path(run.input_file.name))
@@ -528,8 +556,7 @@ def _fail_missing_file(run_id) -> None:
         run_id,
         kind=EvaluationRun.FailureKind.SERVER,
         code="file_missing",
-        message="The uploaded file is missing on the server; please submit it again. "
-        "This run does not count toward your quota.",
+        message=UPLOAD_MISSING,
     )
 
 
@@ -736,7 +763,7 @@ def run_release(*, run_id) -> bool:
 def run_cancel(*, run: EvaluationRun, user) -> bool:
     """Cancel a queued or running run (evaluators, or the submitting team); False if it was final."""
     if not (is_evaluator(user) or (run.team_id and run.team_id in team_ids_of(user))):
-        raise RunNotFound("No such run.", code="not_found")
+        raise RunNotFound(_("No such run."), code="not_found")
     cancelled = EvaluationRun.objects.filter(
         pk=run.pk, status__in=[EvaluationRun.Status.QUEUED, EvaluationRun.Status.RUNNING]
     ).update(status=EvaluationRun.Status.CANCELLED, finished_at=timezone.now())
@@ -768,8 +795,7 @@ def runs_sweep(*, now=None) -> SweepReport:
                 run.pk,
                 kind=EvaluationRun.FailureKind.SERVER,
                 code="gave_up",
-                message=f"Scoring stopped {run.attempts} times without finishing; the evaluators "
-                "have been told. This run does not count toward your quota.",
+                message=GAVE_UP,
             )
             report.failed += 1
         elif EvaluationRun.objects.filter(
@@ -787,8 +813,7 @@ def runs_sweep(*, now=None) -> SweepReport:
                 status=EvaluationRun.Status.FAILED,
                 failure_kind=EvaluationRun.FailureKind.SERVER,
                 error_code="gave_up",
-                error_message="The run could not be scored after several attempts; the evaluators "
-                "have been told. This run does not count toward your quota.",
+                error_message=GAVE_UP,
                 finished_at=now,
             )
             report.failed += 1
