@@ -160,7 +160,7 @@ def _token_limit_message(limit: int) -> str:
 
 def _new_token_response(user) -> Response:
     if not may_hold_tokens(user):
-        raise PermissionDenied("API tokens are for team members and evaluators.")
+        raise PermissionDenied(_("API tokens are for team members and evaluators."))
     try:
         instance, token = token_create(user=user)
     except TokenLimitReached as exc:
