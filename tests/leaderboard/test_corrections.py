@@ -106,7 +106,8 @@ def test_with_a_reason_the_correction_is_on_the_page_the_feed_and_the_transparen
     assert f"Corrected on {day}:</strong> {REASON_EN}" in decisions
     assert earlier.reasons_en[:40] in decisions and "Corrected reasons in English" in decisions
     korean = client.get(
-        reverse("leaderboard:phase_decisions", args=["first-stage"]), HTTP_ACCEPT_LANGUAGE="ko"
+        in_language(reverse("leaderboard:phase_decisions", args=["first-stage"]), "ko"),
+        HTTP_ACCEPT_LANGUAGE="ko",
     ).content.decode()
     assert REASON_KO in korean
     for url in ("/ko/phases/first-stage/", "/ko/teams/naver-cloud/"):

@@ -115,7 +115,7 @@ def test_where_the_demo_pack_is_shown_every_label_says_demo(demo):
         assert [label for label in category_labels(figure) if label.startswith("DEMO")]
     compared = get("/ko/compare/?models=k-exaone-236b-a23b,solar-open-100b&include_demo=1")
     assert "[DEMO]" in compared and "pill-demo" in compared
-    assert "/ko/benchmarks/demo-" not in get("/ko/benchmarks/")  # listed only when asked for
+    assert "/en/benchmarks/demo-" not in get("/ko/benchmarks/")  # listed only when asked for
     listed = get("/ko/benchmarks/?include_demo=1")
-    rows = [r for r in re.findall(r"<tr>(.*?)</tr>", listed, re.S) if "/ko/benchmarks/demo-" in r]
+    rows = [r for r in re.findall(r"<tr>(.*?)</tr>", listed, re.S) if "/en/benchmarks/demo-" in r]
     assert len(rows) == 5 and all("pill-demo" in r for r in rows)

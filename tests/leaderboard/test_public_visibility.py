@@ -138,7 +138,8 @@ def test_the_sitemap_lists_the_public_record_and_nothing_unannounced(client, sen
     phase, model, _ = sentinel
     paths = _sitemap_paths(client)
     assert {
-        "/",
+        "/ko/",
+        "/en/",
         "/ko/phases/first-stage/",
         "/ko/phases/first-stage/decisions/",
         "/ko/teams/team-a/",
@@ -192,7 +193,7 @@ def test_the_decisions_feed_publishes_each_decision_at_its_announcement_time(cli
     published = Assessment.objects.filter(phase__announcement_at__lte=timezone.now()).count()
     assert published == 11  # the program's decisions: first stage 5, revival 2, second stage 4
     assert feed.count("<entry>") == published and "First stage · Naver Cloud: Eliminated" in feed
-    assert "/ko/phases/first-stage/decisions/#decision-naver-cloud" in feed
+    assert "/en/phases/first-stage/decisions/#decision-naver-cloud" in feed
     assert SENTINEL_REASON not in feed and SENTINEL_MODEL not in feed
     with time_machine.travel(phase.announcement_at + timedelta(seconds=1)):
         later = client.get("/feeds/decisions.en.atom").content.decode()
