@@ -122,3 +122,17 @@ def test_every_string_marked_in_the_code_is_in_the_catalogue(tmp_path, settings)
     fresh = (tmp_path / "locale" / "ko" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     ours = (root / "locale" / "ko" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     assert sorted(_msgids(fresh) - _msgids(ours)) == []
+
+
+def test_a_status_in_korean_means_what_it_means_in_english():
+    """A failed run is 실패, never 탈락 (elimination, for teams only); a duration is 소요 시간."""
+    with translation.override("ko"):
+        assert translation.gettext("Failed") == "실패"
+        assert translation.gettext("Eliminated") == "탈락"
+        assert translation.gettext("Duration") == "소요 시간"
+    failed_words = [
+        (msgid, msgstr)
+        for msgid, msgstr in catalogue_entries()
+        if "탈락" in msgstr and "elimin" not in msgid.lower()
+    ]
+    assert failed_words == []
