@@ -163,7 +163,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, settings,
     settings.UPLOAD_OVERHEAD_BYTES = 100
     client.force_login(member_a)
     response = client.post(
-        "/ko/runs/new/", data=b"x" * 2000, content_type="application/octet-stream"
+        "/en/runs/new/", data=b"x" * 2000, content_type="application/octet-stream"
     )
     assert response.status_code == 413
     assert "limited to 1,000 bytes" in response.content.decode()
