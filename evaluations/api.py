@@ -8,6 +8,7 @@ from datetime import timedelta
 import django_filters
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -126,18 +127,20 @@ class RunListCreateView(generics.ListAPIView):
         data = form.validated_data
         model = services.submittable_models(user=request.user).filter(slug=data["model"]).first()
         if model is None:
-            raise ApiError(message="No such model.", code="not_found", status_code=404)
+            raise ApiError(message=_("No such model."), code="not_found", status_code=404)
         phase = Phase.objects.filter(slug=data["phase"]).first()
         if phase is None:
             raise ApiError(
-                message="No such phase.", code="invalid", details={"phase": ["No such phase."]}
+                message=_("No such phase."),
+                code="invalid",
+                details={"phase": [_("No such phase.")]},
             )
         benchmark = Benchmark.objects.filter(code=data["benchmark"]).first()
         if benchmark is None:
             raise ApiError(
-                message="No such benchmark.",
+                message=_("No such benchmark."),
                 code="invalid",
-                details={"benchmark": ["No such benchmark."]},
+                details={"benchmark": [_("No such benchmark.")]},
             )
         try:
             run = services.run_submit(
@@ -195,7 +198,7 @@ class RunCancelView(APIView):
             raise _api_error(exc) from exc
         if not cancelled:
             raise ApiError(
-                message="The run had already finished; nothing was changed.",
+                message=_("The run had already finished; nothing was changed."),
                 code="already_final",
                 status_code=409,
             )

@@ -30,3 +30,5 @@ class RunSubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["model"].queryset = submittable_models(user=user).order_by("name")
         self.fields["phase"].queryset = submittable_phases(user=user).order_by("order")
+        # A phase's str() is its English name; the options follow the page's language.
+        self.fields["phase"].label_from_instance = lambda phase: phase.name

@@ -164,6 +164,13 @@ class EvaluationRun(models.Model):
         return reverse("evaluations:run", args=[self.id])
 
     @property
+    def error_message_display(self) -> str:
+        """The stored message in the reader's language where the catalogue has it."""
+        from django.utils.translation import gettext
+
+        return gettext(self.error_message) if self.error_message else ""
+
+    @property
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATES
 

@@ -94,6 +94,7 @@ class RunSerializer(serializers.ModelSerializer):
     team = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     is_final = serializers.BooleanField(read_only=True)
     result = serializers.SerializerMethodField()
+    error_message = serializers.CharField(source="error_message_display", read_only=True)
 
     class Meta:
         model = EvaluationRun

@@ -7,6 +7,8 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -17,8 +19,8 @@ from rest_framework.views import set_rollback
 log = logging.getLogger("django.request")
 
 _MESSAGES = {
-    status.HTTP_400_BAD_REQUEST: "The request is not valid; see details.",
-    status.HTTP_404_NOT_FOUND: "Not found.",
+    status.HTTP_400_BAD_REQUEST: gettext_lazy("The request is not valid; see details."),
+    status.HTTP_404_NOT_FOUND: gettext_lazy("Not found."),
 }
 
 
@@ -54,10 +56,10 @@ def exception_handler(exc, context):
     if isinstance(exc, ApiError):
         message, details = exc.message, exc.details
     elif isinstance(exc, exceptions.ValidationError):
-        message = _MESSAGES[status.HTTP_400_BAD_REQUEST]
+        message = str(_MESSAGES[status.HTTP_400_BAD_REQUEST])
         details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
     elif isinstance(exc, Http404 | exceptions.NotFound):
-        message, details = _MESSAGES[status.HTTP_404_NOT_FOUND], {}
+        message, details = str(_MESSAGES[status.HTTP_404_NOT_FOUND]), {}
     else:
         detail = getattr(exc, "detail", None)
         message = str(detail) if detail is not None else str(exc)
@@ -84,7 +86,9 @@ def _server_error(exc, context) -> Response:
             {
                 "error": {
                     "code": "busy",
-                    "message": "The database was busy; nothing was saved. Try again in a moment.",
+                    "message": _(
+                        "The database was busy; nothing was saved. Try again in a moment."
+                    ),
                     "details": {},
                 }
             },
@@ -96,7 +100,7 @@ def _server_error(exc, context) -> Response:
         {
             "error": {
                 "code": "server_error",
-                "message": "Something went wrong on the server; the error has been logged.",
+                "message": _("Something went wrong on the server; the error has been logged."),
                 "details": {},
             }
         },
@@ -108,7 +112,7 @@ def _server_error(exc, context) -> Response:
 def api_not_found(request, *args, **kwargs):
     """Any unknown path under /api/: a 404 in the API's error shape rather than an HTML page."""
     return JsonResponse(
-        {"error": {"code": "not_found", "message": "Not found.", "details": {}}}, status=404
+        {"error": {"code": "not_found", "message": _("Not found."), "details": {}}}, status=404
     )
 
 

@@ -160,7 +160,7 @@ def _token_limit_message(limit: int) -> str:
 
 def _new_token_response(user) -> Response:
     if not may_hold_tokens(user):
-        raise PermissionDenied("API tokens are for team members and evaluators.")
+        raise PermissionDenied(_("API tokens are for team members and evaluators."))
     try:
         instance, token = token_create(user=user)
     except TokenLimitReached as exc:
@@ -232,7 +232,7 @@ class TokenLoginView(APIView):
             request._request.axes_locked_out = False
             cool_off = get_cool_off(request._request)
             error = ApiError(
-                message="Too many failed sign-ins: this account is locked for a while.",
+                message=_("Too many failed sign-ins: this account is locked for a while."),
                 code="locked_out",
                 status_code=429,
             )
@@ -241,7 +241,7 @@ class TokenLoginView(APIView):
         if user is None or not user.is_active:
             # 401, not 400: the request is well formed; the credentials in it are not valid.
             error = ApiError(
-                message="The username or password is wrong.",
+                message=_("The username or password is wrong."),
                 code="invalid_credentials",
                 status_code=status.HTTP_401_UNAUTHORIZED,
                 details={"non_field_errors": ["The username or password is wrong."]},

@@ -6,3 +6,25 @@ def roles(request):
     user = request.user
     evaluator = is_evaluator(user)
     return {"is_evaluator": evaluator, "can_use_runs": evaluator or bool(team_ids_of(user))}
+
+
+def language_links(request):
+    """The page's canonical URL and its alternates in every language (hreflang), path and query
+    kept; pages outside the language prefixes (the API's pages, admin) get neither."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    from .language_urls import language_of_path, path_in_language
+
+    full_path = request.get_full_path()
+    if language_of_path(full_path) is None:
+        return {"language_urls": {}, "canonical_url": "", "hreflang_alternates": []}
+    urls = {code: path_in_language(full_path, code) for code, _name in settings.LANGUAGES}
+    alternates = [(code, request.build_absolute_uri(url)) for code, url in urls.items()]
+    alternates.append(("x-default", request.build_absolute_uri(urls[settings.LANGUAGE_CODE])))
+    current = get_language() if get_language() in urls else settings.LANGUAGE_CODE
+    return {
+        "language_urls": urls,
+        "canonical_url": request.build_absolute_uri(urls[current]),
+        "hreflang_alternates": alternates,
+    }

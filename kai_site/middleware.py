@@ -7,6 +7,8 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 request_log = logging.getLogger("kai.request")
 
@@ -56,10 +58,13 @@ class UploadLimitMiddleware:
         except ValueError:
             length = 0
         if length > limit:
-            message = (
-                f"The request is {length:,} bytes; uploads are limited to "
-                f"{settings.RUN_UPLOAD_MAX_BYTES:,} bytes. Nothing was saved."
-            )
+            # This runs before LocaleMiddleware: take the language as it would (URL prefix, then
+            # cookie and Accept-Language).
+            with translation.override(translation.get_language_from_request(request, True)):
+                message = _(
+                    "The request is %(length)s bytes; uploads are limited to %(limit)s bytes. "
+                    "Nothing was saved."
+                ) % {"length": f"{length:,}", "limit": f"{settings.RUN_UPLOAD_MAX_BYTES:,}"}
             if request.path.startswith("/api/"):
                 import json
 

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kai_site.context_processors.roles",
+                "kai_site.context_processors.language_links",
             ],
         },
     },

@@ -11,7 +11,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 # Signed-in areas and the API stay out of search engines; the public record is in the sitemap.
-ROBOTS_DISALLOW = ("/accounts/", "/admin/", "/api/", "/evaluate/", "/runs/", "/team/")
+ROBOTS_DISALLOW = (
+    "/admin/",
+    "/api/",
+    *(
+        f"/{language}/{area}/"
+        for language in ("ko", "en")
+        for area in ("accounts", "evaluate", "runs", "team")
+    ),
+)
 
 
 def _check_database() -> None:
@@ -54,10 +62,13 @@ def healthz(request):
 
 
 def language_switch(request):
-    """Remember the chosen language in a cookie and go back: a plain link, no form or token."""
+    """Remember the chosen language in a cookie and open the same page (path and query kept) in
+    that language: a plain link, no form or token."""
     from django.conf import settings as conf
     from django.http import HttpResponseRedirect
     from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .language_urls import path_in_language
 
     language = request.GET.get("language", "")
     target = request.GET.get("next") or "/"
@@ -65,6 +76,8 @@ def language_switch(request):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
+    if language in dict(conf.LANGUAGES):
+        target = path_in_language(target, language)
     response = HttpResponseRedirect(target)
     if language in dict(conf.LANGUAGES):
         response.set_cookie(

@@ -5,7 +5,8 @@ evaluator who fetches /sitemap.xml gets the public one). A phase's decisions app
 announcement time on; a model appears once it has a visible score or assessment. Dates are given
 only where they are public themselves (a phase's announcement), so the sitemap tells nothing of
 when unpublished things changed. The synthetic demo phase and demo benchmarks are left out: the
-sitemap lists the program's real record.
+sitemap lists the program's real record. Every page is listed in Korean and English, each entry
+with its hreflang alternates.
 """
 
 from __future__ import annotations
@@ -18,6 +19,14 @@ from django.utils import timezone
 from . import selectors
 
 PUBLIC = AnonymousUser()
+
+
+class Sitemap(Sitemap):
+    """Each page once per language (/ko/..., /en/...), each entry naming the others."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
 
 class PagesSitemap(Sitemap):

@@ -18,5 +18,4 @@ urlpatterns = [
     path("benchmarks/", views.benchmark_list, name="benchmarks"),
     path("benchmarks/<slug:code>/", views.benchmark_detail, name="benchmark"),
     path("compare/", views.compare, name="compare"),
-    path("ping", views.ping, name="ping"),
 ]

@@ -105,7 +105,10 @@ def member_b(team_b):
 
 @pytest.fixture
 def client():
-    """A test client that reads the site in English unless a test asks for Korean."""
+    """A test client that reads the site in English unless a test asks for Korean: English
+    Accept-Language (the API) and, while the test runs, reverse() giving the /en/ pages."""
     from django.test import Client
+    from django.utils import translation
 
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
+    with translation.override("en"):
+        yield Client(HTTP_ACCEPT_LANGUAGE="en")

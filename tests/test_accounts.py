@@ -5,11 +5,20 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import UserFactory
+from tests.language import in_language
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the site in English: reverse() gives the /en/ pages."""
+    with translation.override("en"):
+        yield
 
 
 def test_the_sixth_failed_sign_in_shows_the_locked_out_message(client):
@@ -38,14 +47,16 @@ def test_the_sixth_failed_sign_in_shows_the_locked_out_message(client):
 def test_a_member_signs_in_and_out(client, member_a):
     response = client.post(reverse("login"), {"username": "member-a", "password": PASSWORD})
     assert response.status_code == 302
-    assert "My team" in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "My team" in client.get("/en/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     client.post(reverse("logout"))
-    assert "Sign in" in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sign in" in client.get("/en/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_password_change_and_reset_work_in_the_site_style(client, member_a):
     client.force_login(member_a)
-    page = client.get(reverse("password_change"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(
+        in_language(reverse("password_change"), "en"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "Change your password" in page and 'class="site-header"' in page
     response = client.post(
         reverse("password_change"),
@@ -58,7 +69,7 @@ def test_password_change_and_reset_work_in_the_site_style(client, member_a):
     assert response.status_code == 302
     client.logout()
     client.post(reverse("password_reset"), {"email": member_a.email})
-    assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
+    assert len(mail.outbox) == 1 and "/en/accounts/reset/" in mail.outbox[0].body
     assert "K-AI Leaderboard" in mail.outbox[0].subject
 
 
@@ -84,7 +95,7 @@ def test_create_team_member_makes_an_account_that_sees_its_own_team(client, team
         reverse("login"), {"username": "me", "password": "a long pass phrase 7"}, follow=True
     )
     assert response.context["user"].username == "me"
-    assert client.get("/team/")["Location"] == "/team/team-a/"  # on to team A's dashboard
+    assert client.get("/en/team/")["Location"] == "/en/team/team-a/"  # on to team A's dashboard
 
 
 def test_create_team_member_refuses_an_unknown_team_and_a_weak_password(team_a):
@@ -212,7 +223,7 @@ def test_a_password_change_revokes_tokens_and_ends_other_sessions_but_not_this_o
     assert token_works(old_token) == 200
     elsewhere = Client()  # the same account signed in on another computer
     elsewhere.force_login(member_a)
-    assert elsewhere.get("/team/").status_code == 302  # to the team's dashboard: signed in
+    assert elsewhere.get("/en/team/").status_code == 302  # to the team's dashboard: signed in
     client.force_login(member_a)
     page = client.get(reverse("password_change")).content.decode()
     assert "A new password ends your API tokens" in page  # the page says so
@@ -241,7 +252,7 @@ def test_a_password_reset_revokes_tokens_and_lifts_the_lockout(client, member_a)
         sign_in(client, "member-a", "wrong")
     assert "Too many failed sign-ins" in sign_in(client, "member-a", PASSWORD).content.decode()
     client.post(reverse("password_reset"), {"email": member_a.email})
-    link = re.search(r"/accounts/reset/\S+/", mail.outbox[0].body).group(0)
+    link = re.search(r"/en/accounts/reset/\S+/", mail.outbox[0].body).group(0)
     form_url = client.get(link)["Location"]  # Django hides the token behind a redirect
     form = client.get(form_url).content.decode()
     assert "A new password ends your API tokens" in form

@@ -74,7 +74,7 @@ def test_the_email_check_leaves_development_alone(settings):
 
 @pytest.mark.django_db
 def test_pages_send_the_security_headers_and_no_server_version(client, program):
-    response = client.get("/")
+    response = client.get("/ko/")
     csp = response["Content-Security-Policy"]
     assert (
         "script-src 'self'" in csp
@@ -92,11 +92,11 @@ def test_pages_send_the_security_headers_and_no_server_version(client, program):
     "url",
     [
         "/",
-        "/phases/first-stage/",
-        "/teams/upstage/",
-        "/models/solar-open-100b/",
-        "/benchmarks/",
-        "/accounts/login/",
+        "/ko/phases/first-stage/",
+        "/ko/teams/upstage/",
+        "/ko/models/solar-open-100b/",
+        "/ko/benchmarks/",
+        "/ko/accounts/login/",
     ],
 )
 def test_no_page_carries_an_inline_script(client, program, url):
@@ -107,7 +107,7 @@ def test_no_page_carries_an_inline_script(client, program, url):
 
 @pytest.mark.django_db
 def test_a_missing_page_answers_the_custom_404_without_a_traceback(client):
-    response = client.get("/teams/does-not-exist/", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/en/teams/does-not-exist/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     html = response.content.decode()
     assert "This page does not exist" in html and "Traceback" not in html
@@ -162,7 +162,9 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, settings,
     settings.RUN_UPLOAD_MAX_BYTES = 1000
     settings.UPLOAD_OVERHEAD_BYTES = 100
     client.force_login(member_a)
-    response = client.post("/runs/new/", data=b"x" * 2000, content_type="application/octet-stream")
+    response = client.post(
+        "/en/runs/new/", data=b"x" * 2000, content_type="application/octet-stream"
+    )
     assert response.status_code == 413
     assert "limited to 1,000 bytes" in response.content.decode()
     assert EvaluationRun.objects.count() == 0
@@ -181,6 +183,6 @@ def test_the_json_log_formatter_writes_one_object_a_line_with_the_extra_fields()
 @pytest.mark.django_db
 def test_each_request_is_logged_once_with_its_status(client, caplog):
     caplog.set_level(logging.INFO, logger="kai.request")
-    client.get("/teams/nobody/")
+    client.get("/ko/teams/nobody/")
     records = [r for r in caplog.records if r.name == "kai.request"]
-    assert len(records) == 1 and records[0].status == 404 and records[0].path == "/teams/nobody/"
+    assert len(records) == 1 and records[0].status == 404 and records[0].path == "/ko/teams/nobody/"

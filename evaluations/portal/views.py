@@ -136,7 +136,7 @@ def run_feedback_export(request, run_id, fmt):
     payload = {
         "run": str(run.pk),
         "status": run.status,
-        "error_message": run.error_message,
+        "error_message": run.error_message_display,
         "results": rows,
         "reading": selectors.feedback_reading_payload(row) if row["result"] else None,
     }

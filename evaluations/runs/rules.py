@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from django.utils.translation import gettext_noop
+
 from leaderboard.models import (
     Benchmark,
 )
@@ -21,6 +23,20 @@ SCORABLE_METRICS = {
 
 
 MAX_ATTEMPTS = 3
+
+# A failed run's message is stored in English and shown in the reader's language
+# (EvaluationRun.error_message_display), so these are marked for translation, not translated.
+ANSWER_KEY_MISSING = gettext_noop(
+    "The benchmark's answer key is missing on the server; the evaluators have been told."
+)
+UPLOAD_MISSING = gettext_noop(
+    "The uploaded file is missing on the server; please submit it again. "
+    "This run does not count toward your quota."
+)
+GAVE_UP = gettext_noop(
+    "The run could not be scored after several attempts; the evaluators have been told. "
+    "This run does not count toward your quota."
+)
 
 
 class RunError(Exception):

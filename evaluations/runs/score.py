@@ -16,7 +16,7 @@ from ..scoring.engine import score_file
 from ..scoring.errors import PredictionFileError
 from .chunks import run_is_chunked, run_start_chunks
 from .results import result_save
-from .rules import SCORABLE_METRICS, scoring_options
+from .rules import ANSWER_KEY_MISSING, SCORABLE_METRICS, scoring_options
 from .states import run_claim, run_fail_for_file, run_fail_missing_file, run_finish_failed
 
 
@@ -52,7 +52,7 @@ def run_score(*, run_id) -> None:
             run_id,
             kind=EvaluationRun.FailureKind.SERVER,
             code="no_answer_key",
-            message="The benchmark's answer key is missing on the server; the evaluators have been told.",
+            message=ANSWER_KEY_MISSING,
         )
         return
     source = Path(default_storage.path(run.input_file.name))

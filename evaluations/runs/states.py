@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leaderboard.models import (
     is_evaluator,
@@ -12,7 +13,7 @@ from leaderboard.models import (
 
 from ..models import EvaluationRun
 from ..scoring.errors import PredictionFileError
-from .rules import RunNotFound, log
+from .rules import UPLOAD_MISSING, RunNotFound, log
 
 
 def run_finish_failed(run_id, *, kind: str, code: str, message: str, log_line: str = "") -> None:
@@ -58,8 +59,7 @@ def run_fail_missing_file(run_id) -> None:
         run_id,
         kind=EvaluationRun.FailureKind.SERVER,
         code="file_missing",
-        message="The uploaded file is missing on the server; please submit it again. "
-        "This run does not count toward your quota.",
+        message=UPLOAD_MISSING,
     )
 
 
@@ -80,7 +80,7 @@ def run_release(*, run_id) -> bool:
 def run_cancel(*, run: EvaluationRun, user) -> bool:
     """Cancel a queued or running run (evaluators, or the submitting team); False if it was final."""
     if not (is_evaluator(user) or (run.team_id and run.team_id in team_ids_of(user))):
-        raise RunNotFound("No such run.", code="not_found")
+        raise RunNotFound(_("No such run."), code="not_found")
     cancelled = EvaluationRun.objects.filter(
         pk=run.pk, status__in=[EvaluationRun.Status.QUEUED, EvaluationRun.Status.RUNNING]
     ).update(status=EvaluationRun.Status.CANCELLED, finished_at=timezone.now())

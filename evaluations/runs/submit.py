@@ -193,14 +193,15 @@ def run_submit(
     """
     now = now or timezone.now()
     if not can_submit_for(user=user, model=model):
-        raise RunNotFound("No such model.", code="not_found", field="model")
+        raise RunNotFound(_("No such model."), code="not_found", field="model")
     refusal = submission_refusal(user=user, model=model, phase=phase, now=now)
     if refusal is not None:
         raise refusal
     metric = SCORABLE_METRICS.get(benchmark.metric)
     if metric is None or not AnswerKey.objects.filter(benchmark=benchmark).exists():
         raise RunError(
-            f"{benchmark.name} has no answer key on this site, so runs cannot be scored for it.",
+            _("%(benchmark)s has no answer key on this site, so runs cannot be scored for it.")
+            % {"benchmark": benchmark.name},
             code="no_answer_key",
             field="benchmark",
         )
@@ -208,13 +209,18 @@ def run_submit(
     limit = settings.RUN_UPLOAD_MAX_BYTES
     if size is None or size > limit:
         raise RunError(
-            f"The file is {size or 0:,} bytes; the limit is {limit:,} bytes "
-            f"({limit // (1024 * 1024)} MB). Nothing was saved.",
+            _(
+                "The file is %(size)s bytes; the limit is %(limit)s bytes (%(mb)s MB). "
+                "Nothing was saved."
+            )
+            % {"size": f"{size or 0:,}", "limit": f"{limit:,}", "mb": limit // (1024 * 1024)},
             code="file_too_large",
             field="upload",
         )
     if size == 0:
-        raise RunError("The file is empty. Nothing was saved.", code="empty_file", field="upload")
+        raise RunError(
+            _("The file is empty. Nothing was saved."), code="empty_file", field="upload"
+        )
 
     run_id = EvaluationRun._meta.get_field("id").default()
     name, local_path = _save_upload(upload, run_id)
@@ -243,7 +249,11 @@ def run_submit(
         )
     except PredictionFileError as exc:
         default_storage.delete(name)
-        raise RunError(f"{exc.message} Nothing was saved.", code=exc.code, field="upload") from exc
+        raise RunError(
+            _("%(problem)s Nothing was saved.") % {"problem": exc.message},
+            code=exc.code,
+            field="upload",
+        ) from exc
     except BaseException:
         default_storage.delete(name)
         raise
@@ -278,9 +288,12 @@ def _queue_run(
             quota = settings.RUN_DAILY_QUOTA
             if used >= quota:
                 raise QuotaExceeded(
-                    f"Your team has used its {quota} runs for {phase.name_en} today "
-                    "(Asia/Seoul). Runs that failed because of the server, and runs cancelled "
-                    "before they started, do not count. Try again tomorrow.",
+                    _(
+                        "Your team has used its %(quota)s runs for %(phase)s today "
+                        "(Asia/Seoul). Runs that failed because of the server, and runs cancelled "
+                        "before they started, do not count. Try again tomorrow."
+                    )
+                    % {"quota": quota, "phase": phase.name},
                     code="quota_exceeded",
                 )
         run = EvaluationRun.objects.create(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ..models import EvaluationRun
 from .queue import score_run_later
-from .rules import MAX_ATTEMPTS, log
+from .rules import GAVE_UP, MAX_ATTEMPTS, log
 from .states import run_finish_failed
 
 
@@ -34,8 +34,7 @@ def runs_sweep(*, now=None) -> SweepReport:
                 run.pk,
                 kind=EvaluationRun.FailureKind.SERVER,
                 code="gave_up",
-                message=f"Scoring stopped {run.attempts} times without finishing; the evaluators "
-                "have been told. This run does not count toward your quota.",
+                message=GAVE_UP,
             )
             report.failed += 1
         elif EvaluationRun.objects.filter(
@@ -53,8 +52,7 @@ def runs_sweep(*, now=None) -> SweepReport:
                 status=EvaluationRun.Status.FAILED,
                 failure_kind=EvaluationRun.FailureKind.SERVER,
                 error_code="gave_up",
-                error_message="The run could not be scored after several attempts; the evaluators "
-                "have been told. This run does not count toward your quota.",
+                error_message=GAVE_UP,
                 finished_at=now,
             )
             report.failed += 1

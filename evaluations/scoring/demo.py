@@ -28,6 +28,7 @@ class DemoBenchmark:
     code: str
     name: str
     description: str
+    description_ko: str
     language: str  # "ko" | "en" | "ja" | "math" | "code"
     group: str  # "nia" | "global_common" | "global_individual"
     metric: str  # "accuracy" | "exact_match" | "pass_at_k"
@@ -40,6 +41,7 @@ class DemoBenchmark:
 
 
 _SYNTHETIC = "Synthetic demo data generated from a fixed seed; not a real benchmark."
+_SYNTHETIC_KO = "고정된 시드로 만든 합성 데모 데이터이며, 실제 벤치마크가 아닙니다."
 
 
 def _four_choice(
@@ -47,10 +49,12 @@ def _four_choice(
 ) -> DemoBenchmark:
     """A synthetic 4-choice benchmark in one language."""
     language_name = {"ko": "Korean", "en": "English", "ja": "Japanese"}[language]
+    language_name_ko = {"ko": "한국어", "en": "영어", "ja": "일본어"}[language]
     return DemoBenchmark(
         code=code,
         name=name,
         description=f"{language_name} 4-choice questions. {_SYNTHETIC}",
+        description_ko=f"{language_name_ko} 4지선다 문제입니다. {_SYNTHETIC_KO}",
         language=language,
         group=group,
         metric="accuracy",
@@ -93,6 +97,7 @@ def demo_benchmarks() -> list[DemoBenchmark]:
             code="demo-math-exact",
             name="[DEMO] Math word problems, exact answer (synthetic)",
             description=f"Numeric answers compared after normalization. {_SYNTHETIC}",
+            description_ko=f"숫자 답을 정규화한 뒤 비교합니다. {_SYNTHETIC_KO}",
             language="math",
             group="global_common",
             metric="exact_match",
@@ -105,6 +110,7 @@ def demo_benchmarks() -> list[DemoBenchmark]:
             code="demo-code-passk",
             name="[DEMO] Code generation pass@1 (synthetic)",
             description=f"Sample counts per problem (n=10), scored as pass@1. {_SYNTHETIC}",
+            description_ko=f"문제마다 표본 10개(n=10)를 pass@1로 채점합니다. {_SYNTHETIC_KO}",
             language="code",
             group="global_individual",
             metric="pass_at_k",

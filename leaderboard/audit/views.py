@@ -22,6 +22,34 @@ ROLE_LABELS = {
     "user": _("Signed-in user"),
 }
 
+# What each audit action means, for a reader; the code itself stays in the JSON download.
+ACTION_LABELS = {
+    "phase.publish": _("Publication of results"),
+    "decision.record": _("Decision recorded"),
+    "decision.import": _("Published decision loaded"),
+    "assessment.change": _("Assessment changed"),
+    "score.import": _("Published score loaded"),
+    "score.change": _("Score changed"),
+    "run.official": _("Run marked official"),
+    "run.unofficial": _("Run no longer official"),
+    "run.rerun": _("Run re-run"),
+    "run.cancel": _("Run cancelled"),
+    "program.update": _("Program data updated"),
+    "correction.decision": _("Correction of a decision"),
+    "correction.points": _("Correction of points"),
+    "correction.gate": _("Correction of a gate result"),
+    "correction.score": _("Correction of a score"),
+}
+
+
+def action_label(action: str) -> str:
+    """The readable name of an audit action (admin changes by their kind), else its code."""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    if action.startswith("admin."):
+        return str(_("Change in the admin"))
+    return action
+
 
 def index(request):
     chain = public_chain()
@@ -40,6 +68,7 @@ def index(request):
         "head_hash": chain.head_hash,
         "total": chain.count,
         "role_labels": ROLE_LABELS,
+        "action_labels": {item.entry.action: action_label(item.entry.action) for item in listed},
     }
     if is_evaluator(request.user):
         context["full_head_hash"] = head_hash()

@@ -9,7 +9,7 @@ from urllib.parse import urldefrag, urlsplit
 
 LINK = re.compile(r'(?:href|src|action|data-[a-z-]*url)="([^"]+)"')
 SITEMAP_LOC = re.compile(r"<loc>https?://[^/<]+(/[^<]*)</loc>")
-NEVER = ("/admin/", "/i18n/", "/static/", "/accounts/logout/", "/media/")
+NEVER = ("/admin/", "/i18n/", "/static/", "/ko/accounts/logout/", "/media/")
 
 
 def crawl(client, starts, limit=600) -> dict[str, bytes]:

@@ -53,12 +53,12 @@ def test_the_public_record_counts_and_hashes_published_entries_only(world):
     assert AuditEntry.objects.count() > full_before + 3 and audit_chain_verify().ok
     unchanged = _entries()
     assert (unchanged["count"], unchanged["head_hash"]) == (before["count"], before["head_hash"])
-    page = Client().get("/transparency/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = Client().get("/en/transparency/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert before["head_hash"] in page and f"{before['count']} published entries" in page
     assert head_hash() not in page  # the full chain's head says that something happened
     evaluator = Client()
     evaluator.force_login(world["evaluator"])
-    assert head_hash() in evaluator.get("/transparency/").content.decode()
+    assert head_hash() in evaluator.get("/ko/transparency/").content.decode()
 
     with time_machine.travel(at + timedelta(seconds=1), tick=False):
         after = _entries()
@@ -81,7 +81,7 @@ def test_the_public_record_names_actors_by_role_never_by_username(world):
     )
     official = next(e for e in entries if e["action"] == "run.official")
     assert (score_entry["actor"], official["actor"]) == ("team", "evaluator")
-    page = Client().get("/transparency/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = Client().get("/en/transparency/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     json_text = Client().get(reverse("transparency:entries_json")).content.decode()
     for text in (page, json_text):
         assert "member-a" not in text and '"evaluator"' not in page

@@ -17,6 +17,7 @@ SIGNED_IN = OK | SIGN_IN
 # Expected status per URL name; the samples point at team B's private things where there are any.
 EXPECTED = {
     "healthz": None,
+    "ping": OK,
     "robots": OK,
     "sitemap": OK,
     "feed_decisions": OK,  # operational; answers 200 or 503 depending on the services, never private
@@ -129,7 +130,9 @@ def samples(world):
 
 
 def slug_for(route, world):
-    """Public routes take a slug of the thing named by their first path segment."""
+    """Public routes take a slug of the thing named by their first path segment (after the
+    language prefix)."""
+    route = route.removeprefix("ko/").removeprefix("en/")
     if route.startswith("teams/"):
         return world["team_b"].slug
     if route.startswith("models/"):

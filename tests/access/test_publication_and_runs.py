@@ -7,6 +7,7 @@ from evaluations.models import EvaluationRun
 from leaderboard.decisions import assessments as decide
 from leaderboard.decisions.selectors import phase_board
 from leaderboard.models import AuditEntry, Phase
+from tests.language import in_language
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_a_phase_with_an_undecided_team_cannot_be_published(client, world):
     client.force_login(world["evaluator"])
     url = reverse("evaluator:publish", args=[world["phase"].slug])
-    response = client.post(url, {"publish_now": "1"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        in_language(url, "en"), {"publish_now": "1"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     html = response.content.decode()
     assert "These teams have no decision yet" in html and "Team A" in html and "Team B" in html
     assert Phase.objects.get(pk=world["phase"].pk).announcement_at is None

@@ -11,6 +11,7 @@ from django.utils import timezone
 from leaderboard.corrections import CorrectionReason
 from leaderboard.decisions import assessments as decide
 from leaderboard.models import Assessment
+from tests.language import in_language
 
 from .conftest import IMPOSSIBLE_STRINGS, SENTINEL_FEEDBACK, SENTINEL_LOG, SENTINELS
 from .crawl import crawl, leaks
@@ -59,11 +60,18 @@ def signed_in(user):
 @pytest.mark.parametrize("who", ["anonymous", "member_a"])
 def test_no_private_string_of_team_b_is_reachable(world, who):
     user = world.get(who)
-    starts = ["/sitemap.xml", "/", "/team/", "/transparency/", "/runs/", *enumerated_urls(world)]
+    starts = [
+        "/sitemap.xml",
+        "/",
+        "/ko/team/",
+        "/ko/transparency/",
+        "/ko/runs/",
+        *enumerated_urls(world),
+    ]
     pages = crawl(signed_in(user), starts)
     assert len(pages) > 40
     assert reverse("transparency:entries_json") in pages
-    assert "/robots.txt" in pages and f"/phases/{world['published'].slug}/decisions/" in pages
+    assert "/robots.txt" in pages and f"/ko/phases/{world['published'].slug}/decisions/" in pages
     assert "/feeds/decisions.en.atom" in pages and "/feeds/decisions.ko.atom" in pages
     assert not leaks(pages, SENTINELS)
 
@@ -71,7 +79,7 @@ def test_no_private_string_of_team_b_is_reachable(world, who):
 def test_team_b_and_the_evaluators_do_see_the_planted_things(world):
     """The sentinels are really there: the crawl would find them if they leaked."""
     run_b = world["run_b"]
-    pages = crawl(signed_in(world["member_b"]), ["/team/", f"/team/runs/{run_b.pk}/"])
+    pages = crawl(signed_in(world["member_b"]), ["/ko/team/", f"/ko/team/runs/{run_b.pk}/"])
     found = leaks(pages, SENTINELS)
     assert any(SENTINEL_FEEDBACK in f for f in found)
     assert any(SENTINEL_LOG in f for f in found)
@@ -109,20 +117,28 @@ def test_results_appear_at_the_announcement_time_and_nothing_private_does(world)
 
     with time_machine.travel(moment - timedelta(seconds=1), tick=False):
         anonymous = Client()
-        before = anonymous.get(phase_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        before += anonymous.get(team_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        before = anonymous.get(
+            in_language(phase_url, "en"), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        before += anonymous.get(
+            in_language(team_url, "en"), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
         before += anonymous.get(reverse("transparency:entries_json")).content.decode()
         assert PUBLIC_REASON not in before
         assert not leaks({"before": before.encode()}, (*private, *IMPOSSIBLE_STRINGS))
 
     with time_machine.travel(moment + timedelta(seconds=1), tick=False):
         anonymous = Client()
-        after = anonymous.get(phase_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        after += anonymous.get(team_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        after = anonymous.get(
+            in_language(phase_url, "en"), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        after += anonymous.get(
+            in_language(team_url, "en"), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
         transparency = anonymous.get(reverse("transparency:entries_json")).content.decode()
         assert PUBLIC_REASON in after
         assert PUBLIC_REASON in transparency  # the published decision is on the audit record
-        pages = crawl(anonymous, ["/sitemap.xml", "/", phase_url, "/transparency/"])
+        pages = crawl(anonymous, ["/sitemap.xml", "/", phase_url, "/ko/transparency/"])
         assert not leaks(pages | {"after": after.encode()}, private)
 
 
@@ -134,14 +150,14 @@ def test_a_team_run_in_a_published_phase_is_public_only_once_an_evaluator_marks_
     starts = [
         "/sitemap.xml",
         "/",
-        "/transparency/",
+        "/ko/transparency/",
         reverse("transparency:entries_json"),
-        f"/phases/{published}/",
-        f"/phases/{published}/export.csv",
-        f"/phases/{published}/export.json",
-        "/models/model-a/",
-        "/compare/?models=model-a,model-b",
-        f"/benchmarks/{world['benchmark'].code}/",
+        f"/ko/phases/{published}/",
+        f"/ko/phases/{published}/export.csv",
+        f"/ko/phases/{published}/export.json",
+        "/ko/models/model-a/",
+        "/ko/compare/?models=model-a,model-b",
+        f"/ko/benchmarks/{world['benchmark'].code}/",
         "/api/v1/scores/?page_size=500",
         "/api/v1/models/model-a/",
         f"/api/v1/phases/{published}/leaderboard/",
@@ -156,8 +172,8 @@ def test_a_team_run_in_a_published_phase_is_public_only_once_an_evaluator_marks_
     after = crawl(Client(), starts)
     found = leaks(after, (str(run.pk),))
     for url in (
-        "/models/model-a/",
-        f"/phases/{published}/export.csv",
+        "/ko/models/model-a/",
+        f"/ko/phases/{published}/export.csv",
         "/api/v1/scores/?page_size=500",
         reverse("transparency:entries_json"),
     ):

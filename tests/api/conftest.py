@@ -27,12 +27,13 @@ from tests.factories import (
 
 @pytest.fixture
 def anon():
-    return APIClient()
+    # The API answers in the language asked for (Korean when none is): these tests read English.
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 def token_client(user) -> tuple[APIClient, str]:
     _, token = AuthToken.objects.create(user=user)
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client, token
 

@@ -79,14 +79,14 @@ def test_with_one_trusted_proxy_the_lockout_reads_the_same_address(client, membe
     settings.NUM_PROXIES = 1
     for _ in range(5):
         client.post(
-            "/accounts/login/",
+            "/ko/accounts/login/",
             {"username": "member-a", "password": "wrong"},
             REMOTE_ADDR="127.0.0.1",
             HTTP_X_FORWARDED_FOR=f"{forged()}, 203.0.113.7",
         )
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
     locked = client.post(
-        "/accounts/login/",
+        "/ko/accounts/login/",
         {"username": "member-a", "password": PASSWORD},
         REMOTE_ADDR="127.0.0.1",
         HTTP_X_FORWARDED_FOR="203.0.113.7",
@@ -94,7 +94,7 @@ def test_with_one_trusted_proxy_the_lockout_reads_the_same_address(client, membe
     assert locked.status_code != 302
     # The same account from another client behind the same proxy signs in.
     elsewhere = client.post(
-        "/accounts/login/",
+        "/ko/accounts/login/",
         {"username": "member-a", "password": PASSWORD},
         REMOTE_ADDR="127.0.0.1",
         HTTP_X_FORWARDED_FOR="203.0.113.8",
@@ -121,7 +121,7 @@ def test_the_client_address_rule(settings, proxies, remote, xff, expected):
     extra = {"REMOTE_ADDR": remote}
     if xff is not None:
         extra["HTTP_X_FORWARDED_FOR"] = xff
-    assert client_address(RequestFactory().get("/", **extra)) == expected
+    assert client_address(RequestFactory().get("/ko/", **extra)) == expected
 
 
 def test_drf_and_the_lockout_are_configured_from_the_same_setting(settings):

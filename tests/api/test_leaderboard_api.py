@@ -123,7 +123,7 @@ def test_an_unpublished_phase_shows_the_public_only_phase_less_figures(anon, cli
 
 def page_model_slugs(client, query: str) -> list[str]:
     """The models of the phase page's score table (every row of the board), top to bottom."""
-    html = client.get(f"/phases/published/{query}").content.decode()
+    html = client.get(f"/ko/phases/published/{query}").content.decode()
     matrix = html.split('class="data-table score-matrix"', 1)[1]
     body = matrix.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return re.findall(r'<th scope="row"><a href="[^"]*/models/([^/"]+)/"', body)

@@ -45,7 +45,7 @@ import brotli
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
-PAGE = "/phases/first-stage/"
+PAGE = "/ko/phases/first-stage/"
 PLAIN = "/ping"
 SIZE_TARGET_KB = 600
 RATIO_TARGET = 0.5

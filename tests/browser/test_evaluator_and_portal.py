@@ -65,7 +65,7 @@ def scene(live_server, settings, tmp_path):
 
 
 def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
+    page.goto(f"{base}/en/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("form.form button[type=submit]")
@@ -95,7 +95,7 @@ def test_an_evaluator_publishes_and_a_team_member_reads_its_feedback(browser, sc
     page.click("form.form button[type=submit]")
     page.wait_for_selector(".run-status.run-succeeded", timeout=15000)
     assert "72.0" in page.content()
-    page.goto(f"{base}/team/")
+    page.goto(f"{base}/en/team/")
     shot(page, "portal-dashboard")
     page.click("button:has-text('Sign out')")
 
@@ -128,11 +128,11 @@ def test_an_evaluator_publishes_and_a_team_member_reads_its_feedback(browser, sc
 
     # The public sees the decision.
     anonymous = browser.new_context(locale="en-US").new_page()
-    anonymous.goto(f"{base}/phases/final/decisions/")
+    anonymous.goto(f"{base}/en/phases/final/decisions/")
     assert anonymous.locator("text=Cleared the bar on benchmarks").first.is_visible()
     assert FEEDBACK not in anonymous.content()
     shot(anonymous, "public-phase-after-publication")
-    anonymous.goto(f"{base}/transparency/")
+    anonymous.goto(f"{base}/en/transparency/")
     assert anonymous.locator("code.hash").count() >= 2
     assert FEEDBACK not in anonymous.content()
     shot(anonymous, "transparency")
@@ -140,7 +140,7 @@ def test_an_evaluator_publishes_and_a_team_member_reads_its_feedback(browser, sc
     # The member reads the feedback.
     page.click("button:has-text('Sign out')")
     sign_in(page, base, "mina")
-    page.goto(f"{base}/team/")
+    page.goto(f"{base}/en/team/")
     page.click(".timeline a:has-text('Final round')")
     page.wait_for_selector("text=Private feedback from the evaluators")
     assert FEEDBACK in page.content()

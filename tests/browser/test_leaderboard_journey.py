@@ -78,10 +78,10 @@ def shot(page, name):
 
 def journey(page, site, watcher, width):
     """Home → phase → Korean filter → sort → model → compare → English; yields each step."""
-    page.goto(site + "/")
+    page.goto(site + "/ko/")
     settle(page)
     yield "home", 1
-    page.locator("a[href='/phases/first-stage/']").first.click()
+    page.locator("a[href='/ko/phases/first-stage/']").first.click()
     settle(page)
     yield "phase", 3
     page.select_option("#f-language", "ko")
@@ -97,7 +97,7 @@ def journey(page, site, watcher, width):
     settle(page)
     assert "/models/" in page.url
     yield "model", 1
-    page.locator("a[href^='/compare/?models=']").first.click()
+    page.locator("a[href^='/ko/compare/?models=']").first.click()
     settle(page)
     unchecked = page.locator(".model-picker input[type=checkbox]:not(:checked)")
     unchecked.first.check()

@@ -5,11 +5,19 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from evaluations.services import answer_key_import
 from leaderboard.models import PhaseParticipant
 from tests.factories import BenchmarkFactory, ModelFactory, PhaseFactory
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages are read here in English (the site's default is Korean)."""
+    with translation.override("en"):
+        yield
+
 
 ITEMS = 100
 CATEGORIES = ("algebra", "history", "law", "biology")

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from evaluations.models import EvaluationRun
 from leaderboard.models import Benchmark, Score
+from tests.language import in_language
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +48,9 @@ def test_demo_scores_are_marked_demo_on_the_pages_that_show_them(client, program
     ).content.decode()
     assert "[DEMO]" in html and "DEMO: synthetic" in html
     url = reverse("leaderboard:model", args=["solar-open-100b"])
-    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(in_language(url, "en"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "pill-demo" not in html and "5 synthetic demo scores, left out here" in html
-    html = client.get(url + "?include_demo=1", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        in_language(url + "?include_demo=1", "en"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert html.count('<span class="pill pill-demo">DEMO</span>') == 6  # 5 scores and the note

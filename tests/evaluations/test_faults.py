@@ -150,7 +150,7 @@ def test_a_submission_while_redis_is_down_is_saved_as_queued_and_scored_once_it_
     client.force_login(member_a)
     local_redis.stop()
     response = client.post(
-        "/runs/new/",
+        "/ko/runs/new/",
         {
             "model": model_a.pk,
             "phase": phase.pk,

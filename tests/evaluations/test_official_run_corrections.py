@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from leaderboard.models import Correction
+from tests.language import in_language
 
 pytestmark = pytest.mark.django_db
 REASON_KO = "재채점 결과를 공식 결과로 지정함"
@@ -42,6 +43,8 @@ def test_marking_a_run_official_after_publication_is_a_correction_shown_on_the_m
     assert run.is_official and correction.kind == "score" and correction.model == model_a
     assert "none → 64.0" in correction.change_en
     client.logout()
-    page = client.get(model_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(
+        in_language(model_a.get_absolute_url(), "en"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert REASON_EN in page and "64.0" in page
     assert REASON_EN in client.get("/feeds/decisions.en.atom").content.decode()

@@ -15,6 +15,7 @@ from leaderboard.models import PhaseParticipant, Reporter
 from leaderboard.phase_reference import phase_reference_date
 from tests.access.conftest import add_scheme
 from tests.factories import BaselineFactory, PhaseFactory, ScoreFactory
+from tests.language import in_language
 
 from .conftest import predictions, upload
 
@@ -83,7 +84,10 @@ def test_one_run_shows_one_reference_and_percentage_on_the_board_the_feedback_an
     board = APIClient().get(f"/api/v1/phases/{phase.slug}/leaderboard/").json()
     (cell,) = [c for r in board["rows"] if r["model"] == "model-a" for c in r["cells"]]
     public = round(cell["percent_of_reference"], 1)
-    page = client.get(reverse("leaderboard:phase", args=[phase.slug]), HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(
+        in_language(reverse("leaderboard:phase", args=[phase.slug]), "en"),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert "75.0%" in page.content.decode()
     # the team's feedback
     client.force_login(member_a)

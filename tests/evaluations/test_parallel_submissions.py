@@ -149,7 +149,11 @@ def post_run(url: str, token: str, content: bytes) -> tuple[int, dict]:
         url + "/api/v1/runs/",
         data=body,
         method="POST",
-        headers={"Authorization": f"Token {token}", "Content-Type": content_type},
+        headers={
+            "Authorization": f"Token {token}",
+            "Content-Type": content_type,
+            "Accept-Language": "en",
+        },
     )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:

@@ -16,6 +16,7 @@ from tests.api.conftest import token_client
 from tests.evaluations.conftest import predictions, upload
 from tests.evaluations.realistic import korean_multiple_choice, math_exact_answers
 from tests.factories import BenchmarkFactory
+from tests.language import in_language
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,9 @@ def test_the_benchmark_page_documents_the_rules_with_examples_in_both_languages(
     english = client.get(bench.get_absolute_url()).content.decode()
     assert 'id="extraction"' in english and "How predictions are read" in english
     assert "정답은 B입니다." in english and "Two different answers" in english
-    korean_page = client.get(bench.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    korean_page = client.get(
+        in_language(bench.get_absolute_url(), "ko"), HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
     assert "예측을 읽는 방법" in korean_page
     assert "서로 다른 두 답" in korean_page
 

@@ -14,6 +14,7 @@ from leaderboard.decisions import assessments as decide
 from leaderboard.models import Phase, PhaseParticipant
 from tests.api.conftest import token_client
 from tests.factories import PhaseFactory, TeamFactory
+from tests.language import in_language
 
 from .conftest import predictions, upload
 
@@ -163,7 +164,9 @@ def test_the_run_form_offers_only_the_phases_the_user_may_submit_to(
 def test_the_run_form_says_when_no_phase_is_open_to_the_team(client, member_b, team_b):
     PhaseParticipant.objects.filter(team=team_b).delete()
     client.force_login(member_b)
-    html = client.get(reverse("evaluations:run_new"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        in_language(reverse("evaluations:run_new"), "en"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "No phase is open to your team for submissions right now" in html
 
 

@@ -19,6 +19,7 @@ from leaderboard.models import (
     Score,
     Team,
 )
+from tests.language import in_language
 
 from .admin_forms import change_form_data
 
@@ -30,7 +31,7 @@ REASON = {"correction_reason_ko": "출처 값 오기 정정", "correction_reason
 def staff(client, evaluator, program, django_capture_on_commit_callbacks):
     """An evaluator signed in to the admin; the public pages already cached."""
     client.force_login(evaluator)
-    for url in ("/", "/phases/first-stage/", "/phases/first-stage/decisions/"):
+    for url in ("/en/", "/en/phases/first-stage/", "/en/phases/first-stage/decisions/"):
         public(url)
     return client
 
@@ -38,7 +39,7 @@ def staff(client, evaluator, program, django_capture_on_commit_callbacks):
 def public(url: str) -> str:
     from django.test import Client
 
-    return Client().get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    return Client().get(in_language(url, "en"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def admin_url(obj) -> str:
@@ -62,15 +63,15 @@ def entries(action: str, obj) -> list[AuditEntry]:
 @pytest.mark.parametrize(
     ("model", "lookup", "field", "new", "page"),
     [
-        (Team, {"slug": "upstage"}, "name_en", "Upstage (renamed)", "/phases/first-stage/"),
+        (Team, {"slug": "upstage"}, "name_en", "Upstage (renamed)", "/en/phases/first-stage/"),
         (
             FoundationModel,
             {"slug": "solar-open-100b"},
             "name",
             "Solar Open (renamed)",
-            "/phases/first-stage/",
+            "/en/phases/first-stage/",
         ),
-        (Benchmark, {"code": "kmmlu"}, "name", "KMMLU (renamed)", "/phases/first-stage/"),
+        (Benchmark, {"code": "kmmlu"}, "name", "KMMLU (renamed)", "/en/phases/first-stage/"),
         (Phase, {"slug": "first-stage"}, "name_en", "First stage (renamed)", "/"),
     ],
     ids=["team", "model", "benchmark", "phase"],
@@ -101,7 +102,7 @@ def test_an_assessment_cannot_be_changed_in_the_admin(staff):
     assert response.status_code == 403
     assessment.refresh_from_db()
     assert assessment.outcome == "eliminated" and AuditEntry.objects.count() == before
-    assert "Advanced after all" not in public("/phases/first-stage/decisions/")
+    assert "Advanced after all" not in public("/en/phases/first-stage/decisions/")
 
 
 def test_the_announcement_time_is_read_only_and_a_published_phase_keeps_its_scheme(staff):
@@ -152,7 +153,7 @@ def test_participants_of_an_unpublished_phase_change_in_the_admin_with_an_audit_
 
 def test_a_public_score_changes_in_the_admin_only_as_a_correction(staff):
     score = Score.objects.filter(model__slug="k-exaone-236b-a23b", phase__isnull=True).first()
-    model_page = f"/models/{score.model.slug}/"
+    model_page = f"/en/models/{score.model.slug}/"
     refused = save_change_form(staff, score, value="12.3")
     assert refused.status_code == 200 and "give the reason for the correction" in (
         refused.content.decode()

@@ -120,14 +120,14 @@ def test_the_transparency_page_lists_published_entries_and_the_public_head_hash(
 
     from leaderboard.audit.chain import public_chain
 
-    response = client.get("/transparency/", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/en/transparency/", HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     chain = public_chain()
     assert response.status_code == 200 and chain.head_hash in html
     assert f"{chain.count} published entries" in html
     first_decision = next(e for e in chain.entries if e.entry.action == "decision.import")
     assert first_decision.public_hash in html
-    payload = client.get("/transparency/entries.json").json()
+    payload = client.get("/ko/transparency/entries.json").json()
     assert payload["head_hash"] == chain.head_hash and payload["count"] == chain.count
     prev = GENESIS_HASH
     for listed in payload["entries"]:  # anyone can recompute the public chain from the JSON

@@ -9,19 +9,21 @@ import plotly.graph_objects as go
 import pytest
 from django.core.management import call_command
 
+from tests.language import in_language
+
 PAGES = [
     "/",
-    "/phases/first-stage/",
-    "/models/k-exaone-236b-a23b/",
-    "/teams/lg-ai-research/",
-    "/benchmarks/kmmlu/",
-    "/compare/?models=k-exaone-236b-a23b,solar-open-100b,deepseek-r1",
+    "/ko/phases/first-stage/",
+    "/ko/models/k-exaone-236b-a23b/",
+    "/ko/teams/lg-ai-research/",
+    "/ko/benchmarks/kmmlu/",
+    "/ko/compare/?models=k-exaone-236b-a23b,solar-open-100b,deepseek-r1",
 ]
 
 
 def charts_of(client, url: str, lang: str) -> dict[str, dict]:
     """The page's figures by chart id, as charts.js reads them."""
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
+    response = client.get(in_language(url, lang), HTTP_ACCEPT_LANGUAGE=lang)
     assert response.status_code == 200, url
     html = response.content.decode()
     scripts = re.findall(
@@ -46,8 +48,8 @@ def test_every_chart_on_the_public_pages_is_a_valid_plotly_figure(client, progra
 
 @pytest.mark.django_db
 def test_the_phase_charts_speak_the_language_of_the_page(client, program):
-    korean = charts_of(client, "/phases/first-stage/", "ko")
-    english = charts_of(client, "/phases/first-stage/", "en")
+    korean = charts_of(client, "/ko/phases/first-stage/", "ko")
+    english = charts_of(client, "/en/phases/first-stage/", "en")
     assert set(korean) == set(english) == {"chart-percent", "chart-efficiency", "chart-intervals"}
     percent_ko, percent_en = korean["chart-percent"], english["chart-percent"]
     assert percent_ko["layout"]["xaxis"]["title"]["text"] == "벤치마크"
@@ -72,7 +74,7 @@ def test_the_phase_charts_speak_the_language_of_the_page(client, program):
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_charts_say_demo_in_korean_too(client, program):
     call_command("load_demo", verbosity=0)
-    figures = charts_of(client, "/phases/demo/", "ko")
+    figures = charts_of(client, "/ko/phases/demo/", "ko")
     for chart_id, figure in figures.items():
         for trace in figure["data"]:
             if trace["name"].startswith("목표"):  # the legend entry that explains the hatching

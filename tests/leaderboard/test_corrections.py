@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from leaderboard.decisions import assessments as decide
 from leaderboard.models import Assessment, AuditEntry, Correction, Phase
+from tests.language import in_language
 
 pytestmark = pytest.mark.django_db
 REASON_KO = "심사 기록 재검토 결과 정정함"
@@ -105,15 +106,19 @@ def test_with_a_reason_the_correction_is_on_the_page_the_feed_and_the_transparen
     assert f"Corrected on {day}:</strong> {REASON_EN}" in decisions
     assert earlier.reasons_en[:40] in decisions and "Corrected reasons in English" in decisions
     korean = client.get(
-        reverse("leaderboard:phase_decisions", args=["first-stage"]), HTTP_ACCEPT_LANGUAGE="ko"
+        in_language(reverse("leaderboard:phase_decisions", args=["first-stage"]), "ko"),
+        HTTP_ACCEPT_LANGUAGE="ko",
     ).content.decode()
     assert REASON_KO in korean
-    for url in ("/phases/first-stage/", "/teams/naver-cloud/"):
-        assert REASON_EN in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode(), url
+    for url in ("/ko/phases/first-stage/", "/ko/teams/naver-cloud/"):
+        assert (
+            REASON_EN
+            in client.get(in_language(url, "en"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        ), url
     feed = client.get("/feeds/decisions.en.atom").content.decode()
     assert REASON_EN in feed and f"correction/{correction.pk}" in feed
     assert REASON_KO in client.get("/feeds/decisions.ko.atom").content.decode()
-    transparency = client.get("/transparency/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    transparency = client.get("/en/transparency/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     milestones = transparency.split('id="milestones-heading"')[1].split("</section>")[0]
     assert "Correction" in milestones and "Naver Cloud" in milestones
 

@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from tests.language import in_language
+
 pytestmark = pytest.mark.django_db(transaction=True)
 # Words that only the demo pack's benchmarks carry.
 DEMO_WORDS = ("[DEMO]", "多肢選択", "(synthetic)", "(합성)", "demo-ko-mc", "demo-code")
@@ -18,7 +20,7 @@ def demo(program):
 
 
 def get(url: str) -> str:
-    response = Client().get(url, HTTP_ACCEPT_LANGUAGE="en")
+    response = Client().get(in_language(url, "en"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200, url
     return response.content.decode()
 
@@ -45,13 +47,13 @@ def category_labels(figure: dict) -> list[str]:
     "url",
     [
         "/",
-        "/phases/first-stage/",
-        "/phases/first-stage/export.csv",
-        "/phases/first-stage/export.json",
-        "/models/k-exaone-236b-a23b/",
-        "/models/deepseek-r1/",
-        "/teams/lg-ai-research/",
-        "/compare/?models=k-exaone-236b-a23b,solar-open-100b,deepseek-r1",
+        "/ko/phases/first-stage/",
+        "/ko/phases/first-stage/export.csv",
+        "/ko/phases/first-stage/export.json",
+        "/ko/models/k-exaone-236b-a23b/",
+        "/ko/models/deepseek-r1/",
+        "/ko/teams/lg-ai-research/",
+        "/ko/compare/?models=k-exaone-236b-a23b,solar-open-100b,deepseek-r1",
         "/api/v1/scores/?page_size=500",
         "/api/v1/benchmarks/?page_size=500",
         "/api/v1/phases/",
@@ -85,7 +87,7 @@ def test_the_api_lists_hold_the_demo_pack_only_when_asked_and_then_each_record_s
 
 
 def test_where_the_demo_pack_is_shown_every_label_says_demo(demo):
-    board = get("/phases/demo/")
+    board = get("/ko/phases/demo/")
     rows = re.findall(r'<th scope="row">(.*?)</th>', board, re.S)
     assert rows and all("DEMO" in row for row in rows), [r for r in rows if "DEMO" not in r]
     figures = charts_of(board)
@@ -101,19 +103,19 @@ def test_where_the_demo_pack_is_shown_every_label_says_demo(demo):
         assert labels and all("DEMO" in label for label in labels), [
             x for x in labels if "DEMO" not in x
         ]
-    exported = json.loads(get("/phases/demo/export.json"))
+    exported = json.loads(get("/ko/phases/demo/export.json"))
     assert exported["is_demo"] and all(r["is_demo"] for r in exported["rows"])
     api = json.loads(get("/api/v1/phases/demo/leaderboard/"))
     assert api["is_demo"] is True
     assert all(c["score"]["is_demo"] for r in api["rows"] for c in r["cells"])
-    model = get("/models/k-exaone-236b-a23b/?include_demo=1")
+    model = get("/ko/models/k-exaone-236b-a23b/?include_demo=1")
     demo_rows = [r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", model, re.S) if "[DEMO]" in r]
     assert len(demo_rows) == 5 and all("pill-demo" in r for r in demo_rows)
     for figure in charts_of(model):
         assert [label for label in category_labels(figure) if label.startswith("DEMO")]
-    compared = get("/compare/?models=k-exaone-236b-a23b,solar-open-100b&include_demo=1")
+    compared = get("/ko/compare/?models=k-exaone-236b-a23b,solar-open-100b&include_demo=1")
     assert "[DEMO]" in compared and "pill-demo" in compared
-    assert "/benchmarks/demo-" not in get("/benchmarks/")  # listed only when asked for
-    listed = get("/benchmarks/?include_demo=1")
-    rows = [r for r in re.findall(r"<tr>(.*?)</tr>", listed, re.S) if "/benchmarks/demo-" in r]
+    assert "/en/benchmarks/demo-" not in get("/ko/benchmarks/")  # listed only when asked for
+    listed = get("/ko/benchmarks/?include_demo=1")
+    rows = [r for r in re.findall(r"<tr>(.*?)</tr>", listed, re.S) if "/en/benchmarks/demo-" in r]
     assert len(rows) == 5 and all("pill-demo" in r for r in rows)

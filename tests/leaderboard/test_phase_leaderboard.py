@@ -25,6 +25,7 @@ from tests.factories import (
     ScoreFactory,
     TeamFactory,
 )
+from tests.language import in_language
 
 pytestmark = pytest.mark.django_db
 
@@ -127,9 +128,13 @@ def test_the_page_is_sortable_and_filterable_by_query_string_alone(client, phase
     ScoreFactory(model=ModelFactory(slug="low", name="Low Model"), benchmark=bench, value=10)
     ScoreFactory(model=ModelFactory(slug="high", name="High Model"), benchmark=bench, value=90)
     url = reverse("leaderboard:phase", args=[phase.slug])
-    html = client.get(url + "?sort=b-kb&order=desc", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        in_language(url + "?sort=b-kb&order=desc", "en"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert html.index("High Model") < html.index("Low Model")
-    html = client.get(url + "?sort=b-kb&order=asc", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        in_language(url + "?sort=b-kb&order=asc", "en"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert html.index("Low Model") < html.index("High Model")
     assert 'aria-sort="ascending"' in html
     assert "export.csv?sort=b-kb&amp;order=asc" in html
@@ -240,13 +245,19 @@ def test_compare_explains_too_few_too_many_and_unknown_models(client):
     for m in models:
         ScoreFactory(model=m)
     url = reverse("leaderboard:compare")
-    html = client.get(url + "?models=c0", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        in_language(url + "?models=c0", "en"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "Pick at least 2 models" in html
-    html = client.get(url + "?models=c0,c1,c2,c3,c4", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        in_language(url + "?models=c0,c1,c2,c3,c4", "en"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "at most 4" in html
-    response = client.get(url + "?models=c0,nope", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(in_language(url + "?models=c0,nope", "en"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404 and "nope" in response.content.decode()
-    response = client.get(url + "?models=c0&models=c1", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(
+        in_language(url + "?models=c0&models=c1", "en"), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200 and 'data-chart-src="chart-comparison-data"' in (
         response.content.decode()
     )
@@ -263,13 +274,13 @@ def test_the_decisions_page_lists_every_outcome_with_reason_and_time(client, pro
 def test_every_page_draws_its_charts_from_json_script(client, program):
     pages = {
         "/": ["chart-headline"],
-        "/phases/first-stage/": ["chart-percent", "chart-efficiency", "chart-intervals"],
-        "/models/k-exaone-236b-a23b/": ["chart-model-intervals", "chart-model-percent"],
-        "/teams/lg-ai-research/": ["chart-progression"],
-        "/benchmarks/kmmlu/": ["chart-benchmark-intervals"],
+        "/ko/phases/first-stage/": ["chart-percent", "chart-efficiency", "chart-intervals"],
+        "/ko/models/k-exaone-236b-a23b/": ["chart-model-intervals", "chart-model-percent"],
+        "/ko/teams/lg-ai-research/": ["chart-progression"],
+        "/ko/benchmarks/kmmlu/": ["chart-benchmark-intervals"],
     }
     for url, ids in pages.items():
-        html = client.get(url, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+        html = client.get(in_language(url, "ko"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
         assert "vendor/plotly-basic.min.js" in html and "js/charts.js" in html, url
         for chart_id in ids:
             assert f'data-chart-src="{chart_id}-data"' in html, (url, chart_id)
@@ -278,11 +289,11 @@ def test_every_page_draws_its_charts_from_json_script(client, program):
 
 
 def test_the_ping_view_answers_ok(client):
-    response = client.get(reverse("leaderboard:ping"))
+    response = client.get(reverse("ping"))
     assert response.content == b"ok" and response["Content-Type"].startswith("text/plain")
 
 
-@pytest.mark.parametrize("path", ["/", "/phases/first-stage/"])
+@pytest.mark.parametrize("path", ["/en/", "/en/phases/first-stage/"])
 def test_anonymous_visitors_share_a_cached_page_that_a_change_refreshes(client, program, path):
     first = client.get(path).content.decode()
     with CaptureQueriesContext(connection) as queries:
@@ -290,7 +301,10 @@ def test_anonymous_visitors_share_a_cached_page_that_a_change_refreshes(client, 
     assert again == first
     assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
     # a Korean reader gets the Korean page, not the English one from the cache
-    assert '<html lang="ko">' in client.get(path, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert (
+        '<html lang="ko">'
+        in client.get(in_language(path, "ko"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    )
     # any write to what the page shows makes the cached page stale at once
     phase = Phase.objects.get(slug="first-stage")
     phase.name_en = "First stage (renamed for the test)"
@@ -304,11 +318,11 @@ def test_a_visitor_with_a_message_waiting_gets_it_and_does_not_share_it(client, 
     from django.contrib.messages.storage.cookie import CookieStorage
     from django.test import Client, RequestFactory
 
-    client.get("/")  # the shared page is in the cache now
-    storage = CookieStorage(RequestFactory().get("/"))
+    client.get("/ko/")  # the shared page is in the cache now
+    storage = CookieStorage(RequestFactory().get("/ko/"))
     client.cookies["messages"] = storage._encode([Message(constants.INFO, "note-for-you-4e1")])
-    assert "note-for-you-4e1" in client.get("/").content.decode()
-    assert "note-for-you-4e1" not in Client().get("/").content.decode()
+    assert "note-for-you-4e1" in client.get("/ko/").content.decode()
+    assert "note-for-you-4e1" not in Client().get("/ko/").content.decode()
 
 
 def test_the_phase_index_read_with_the_generation_is_rebuilt_after_a_change(db):

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from leaderboard.models import FoundationModel, Phase, Team
+from tests.language import in_language
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ TEXT = {
 
 
 def get(client, url, lang):
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
+    response = client.get(in_language(url, lang), HTTP_ACCEPT_LANGUAGE=lang)
     assert response.status_code == 200, url
     html = response.content.decode()
     assert f'<html lang="{lang}">' in html
@@ -109,9 +110,9 @@ def test_the_home_page_shows_where_the_program_really_is(client, program, lang):
     html = get(client, "/", lang)
     position = html[html.index('class="program-position"') : html.index("</section>")]
     latest = position[position.index("latest-phase") : position.index("next-phase")]
-    assert text["latest"] in latest and "/phases/second-stage/" in latest
+    assert text["latest"] in latest and f"/{lang}/phases/second-stage/" in latest
     nxt = position[position.index("next-phase") :]
-    assert text["next"] in nxt and "/phases/final/" in nxt and text["not_scheduled"] in nxt
+    assert text["next"] in nxt and f"/{lang}/phases/final/" in nxt and text["not_scheduled"] in nxt
     assert "Testing through June 2026" not in html and "Upcoming" not in html
     decisions = section(html, "decisions-heading")
     assert text["motif"] in decisions
@@ -124,10 +125,10 @@ def test_the_home_page_names_the_phase_under_way_while_one_is(client, program):
         html = get(client, "/", "en")
     position = html[html.index('class="program-position"') : html.index("</section>")]
     current = position[: position.index("latest-phase")]
-    assert "Current phase" in current and "/phases/second-stage/" in current
+    assert "Current phase" in current and "/en/phases/second-stage/" in current
     assert "Evaluation under way" in current
     latest = position[position.index("latest-phase") :]
-    assert "/phases/revival-round/" in latest
+    assert "/en/phases/revival-round/" in latest
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -147,7 +148,7 @@ def test_the_revival_round_shows_motif_selected_and_trillion_labs_not_selected(
 def test_model_and_team_pages_show_lineage_and_the_dated_independence_record(client, program, lang):
     html = get(client, reverse("leaderboard:model", args=["k-exaone-2-0-750b-a37b"]), lang)
     lineage = section(html, "lineage-heading")
-    assert "/models/k-exaone-236b-a23b/" in lineage and "reliability-secondary" in lineage
+    assert f"/{lang}/models/k-exaone-236b-a23b/" in lineage and "reliability-secondary" in lineage
     assert "2026-07-31" in html and "Apache 2.0" in html
     solar = get(client, reverse("leaderboard:model", args=["solar-open-100b"]), lang)
     record = section(solar, "independence-heading")
@@ -192,7 +193,7 @@ def test_no_page_puts_a_future_date_in_the_past_tense(client, program, clock):
         today = clock.date()
         for lang in ("en", "ko"):
             for url in public_pages():
-                response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
+                response = client.get(in_language(url, lang), HTTP_ACCEPT_LANGUAGE=lang)
                 if response.status_code == 404:  # a model not public yet
                     continue
                 html = response.content.decode()
@@ -210,7 +211,7 @@ def test_no_page_puts_a_future_date_in_the_past_tense(client, program, clock):
 
 
 def test_exports_and_the_api_say_how_reliable_each_score_is(client, program):
-    rows = client.get("/phases/second-stage/export.json").json()["rows"]
+    rows = client.get("/ko/phases/second-stage/export.json").json()["rows"]
     aaii = {
         (r["model"], r["value"]): r["reliability"] for r in rows if r["benchmark"] == "aaii-v4-1-1"
     }

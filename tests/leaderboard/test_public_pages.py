@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.language import in_language
+
 pytestmark = pytest.mark.django_db
 
 TEAMS = {
@@ -12,7 +14,7 @@ OUTCOMES = {"ko": ("진출", "탈락"), "en": ("Advanced", "Eliminated")}
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_the_first_stage_decisions_show_the_five_teams_with_their_outcomes(client, program, lang):
-    response = client.get("/phases/first-stage/decisions/", HTTP_ACCEPT_LANGUAGE=lang)
+    response = client.get(f"/{lang}/phases/first-stage/decisions/", HTTP_ACCEPT_LANGUAGE=lang)
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<html lang="{lang}">' in html
@@ -34,19 +36,19 @@ def test_the_team_model_and_phase_pages_render_in_both_languages(client, program
         reverse("leaderboard:benchmarks"),
     ]
     for url in pages:
-        response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
+        response = client.get(in_language(url, lang), HTTP_ACCEPT_LANGUAGE=lang)
         assert response.status_code == 200, url
         assert f'<html lang="{lang}">' in response.content.decode()
 
 
 def test_the_language_switch_changes_the_page_language(client, program):
     response = client.get(
-        reverse("language_switch"), {"language": "en", "next": "/teams/upstage/"}, follow=True
+        reverse("language_switch"), {"language": "en", "next": "/ko/teams/upstage/"}, follow=True
     )
     html = response.content.decode()
     assert '<html lang="en">' in html and "Flitto" in html and "Multilingual data" in html
     response = client.get(
-        reverse("language_switch"), {"language": "ko", "next": "/teams/upstage/"}, follow=True
+        reverse("language_switch"), {"language": "ko", "next": "/ko/teams/upstage/"}, follow=True
     )
     html = response.content.decode()
     assert '<html lang="ko">' in html and "플리토" in html and "다국어 데이터" in html
@@ -78,4 +80,4 @@ def test_the_language_switch_refuses_to_redirect_off_site(client):
 
 
 def test_an_unknown_team_answers_404(client, program):
-    assert client.get("/teams/no-such-team/").status_code == 404
+    assert client.get("/ko/teams/no-such-team/").status_code == 404

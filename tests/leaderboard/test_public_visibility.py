@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from leaderboard.models import Assessment, Benchmark, Reporter
 from tests.factories import AssessmentFactory, ModelFactory, PhaseFactory, ScoreFactory
+from tests.language import in_language
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def crawl(client, start_urls, limit=400):
         if url in seen or url.startswith(SKIP) or url.startswith("/static/"):
             continue
         seen.add(url)
-        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.get(in_language(url, "en"), HTTP_ACCEPT_LANGUAGE="en")
         body = response.content.decode("utf-8", errors="replace")
         pages[url] = (response.status_code, body)
         if response.get("Content-Type", "").startswith("text/html"):
@@ -66,15 +67,15 @@ def crawl(client, start_urls, limit=400):
 def start_urls(phase, model):
     return [
         "/",
-        f"/phases/{phase.slug}/",
-        f"/phases/{phase.slug}/decisions/",
-        f"/phases/{phase.slug}/export.csv",
-        f"/phases/{phase.slug}/export.json",
-        f"/phases/{phase.slug}/?sort=b-kmmlu",
-        f"/models/{model.slug}/",
-        f"/compare/?models={model.slug},k-exaone-236b-a23b",
-        "/teams/team-a/",
-        "/benchmarks/kmmlu/",
+        f"/ko/phases/{phase.slug}/",
+        f"/ko/phases/{phase.slug}/decisions/",
+        f"/ko/phases/{phase.slug}/export.csv",
+        f"/ko/phases/{phase.slug}/export.json",
+        f"/ko/phases/{phase.slug}/?sort=b-kmmlu",
+        f"/ko/models/{model.slug}/",
+        f"/ko/compare/?models={model.slug},k-exaone-236b-a23b",
+        "/ko/teams/team-a/",
+        "/ko/benchmarks/kmmlu/",
     ]
 
 
@@ -89,24 +90,24 @@ def test_an_unannounced_phase_leaks_nowhere_to_the_public(client, sentinel):
             assert secret not in body, (url, secret)
         if model.slug not in url:  # a page may echo the address it was asked for
             assert model.slug not in body, url
-    assert pages[f"/models/{model.slug}/"][0] == 404
+    assert pages[f"/ko/models/{model.slug}/"][0] == 404
 
 
 def test_an_evaluator_sees_the_unannounced_phase(client, sentinel, evaluator):
     phase, model, _ = sentinel
     client.force_login(evaluator)
-    html = client.get(f"/phases/{phase.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(f"/en/phases/{phase.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert SENTINEL_VALUE in html and SENTINEL_MODEL in html
-    csv_body = client.get(f"/phases/{phase.slug}/export.csv").content.decode()
+    csv_body = client.get(f"/ko/phases/{phase.slug}/export.csv").content.decode()
     assert SENTINEL_VALUE in csv_body
-    assert client.get(f"/models/{model.slug}/").status_code == 200
-    decisions = client.get(f"/phases/{phase.slug}/decisions/", HTTP_ACCEPT_LANGUAGE="en")
+    assert client.get(f"/ko/models/{model.slug}/").status_code == 200
+    decisions = client.get(f"/en/phases/{phase.slug}/decisions/", HTTP_ACCEPT_LANGUAGE="en")
     assert SENTINEL_REASON in decisions.content.decode()
 
 
 def test_the_public_view_cached_before_an_evaluator_visit_stays_public(client, sentinel, evaluator):
     phase, _, _ = sentinel
-    url = f"/phases/{phase.slug}/"
+    url = f"/ko/phases/{phase.slug}/"
     client.force_login(evaluator)
     assert SENTINEL_VALUE in client.get(url).content.decode()
     client.logout()
@@ -117,7 +118,7 @@ def test_a_team_member_sees_its_own_unannounced_scores_and_others_do_not(
     client, sentinel, member_a, member_b
 ):
     phase, _, _ = sentinel
-    url = f"/phases/{phase.slug}/"
+    url = f"/ko/phases/{phase.slug}/"
     client.force_login(member_b)
     assert SENTINEL_VALUE not in client.get(url).content.decode()
     client.force_login(member_a)
@@ -137,16 +138,17 @@ def test_the_sitemap_lists_the_public_record_and_nothing_unannounced(client, sen
     phase, model, _ = sentinel
     paths = _sitemap_paths(client)
     assert {
-        "/",
-        "/phases/first-stage/",
-        "/phases/first-stage/decisions/",
-        "/teams/team-a/",
+        "/ko/",
+        "/en/",
+        "/ko/phases/first-stage/",
+        "/ko/phases/first-stage/decisions/",
+        "/ko/teams/team-a/",
     } <= paths
-    assert "/models/k-exaone-236b-a23b/" in paths and "/benchmarks/kmmlu/" in paths
+    assert "/ko/models/k-exaone-236b-a23b/" in paths and "/ko/benchmarks/kmmlu/" in paths
     # the unannounced phase's page exists (its schedule is public), its decisions do not yet
-    assert f"/phases/{phase.slug}/" in paths
-    assert f"/phases/{phase.slug}/decisions/" not in paths
-    assert f"/models/{model.slug}/" not in paths
+    assert f"/ko/phases/{phase.slug}/" in paths
+    assert f"/ko/phases/{phase.slug}/decisions/" not in paths
+    assert f"/ko/models/{model.slug}/" not in paths
     body = client.get("/sitemap.xml").content.decode()
     assert SENTINEL_MODEL not in body and model.slug not in body
     # every listed page answers the public
@@ -159,7 +161,7 @@ def test_the_sitemap_lists_the_public_record_and_nothing_unannounced(client, sen
     # from the announcement time on, the decisions and the model are listed, with no write
     with time_machine.travel(phase.announcement_at + timedelta(seconds=1)):
         later = _sitemap_paths(client)
-    assert f"/phases/{phase.slug}/decisions/" in later and f"/models/{model.slug}/" in later
+    assert f"/ko/phases/{phase.slug}/decisions/" in later and f"/ko/models/{model.slug}/" in later
 
 
 def test_the_sitemap_leaves_out_the_synthetic_demo_pack(client, program):
@@ -170,7 +172,7 @@ def test_the_sitemap_leaves_out_the_synthetic_demo_pack(client, program):
     call_command("load_demo", stdout=StringIO())
     paths = _sitemap_paths(client)
     assert not any("demo" in path for path in paths), sorted(paths)
-    assert client.get("/benchmarks/").content.decode().count("DEMO") > 0  # the pack is there
+    assert client.get("/ko/benchmarks/").content.decode().count("DEMO") > 0  # the pack is there
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_areas(client):
@@ -178,7 +180,7 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_area
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
     text = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
-    for area in ("/team/", "/evaluate/", "/runs/", "/accounts/", "/admin/"):
+    for area in ("/ko/team/", "/ko/evaluate/", "/ko/runs/", "/ko/accounts/", "/admin/"):
         assert f"Disallow: {area}" in text
 
 
@@ -191,7 +193,7 @@ def test_the_decisions_feed_publishes_each_decision_at_its_announcement_time(cli
     published = Assessment.objects.filter(phase__announcement_at__lte=timezone.now()).count()
     assert published == 11  # the program's decisions: first stage 5, revival 2, second stage 4
     assert feed.count("<entry>") == published and "First stage · Naver Cloud: Eliminated" in feed
-    assert "/phases/first-stage/decisions/#decision-naver-cloud" in feed
+    assert "/en/phases/first-stage/decisions/#decision-naver-cloud" in feed
     assert SENTINEL_REASON not in feed and SENTINEL_MODEL not in feed
     with time_machine.travel(phase.announcement_at + timedelta(seconds=1)):
         later = client.get("/feeds/decisions.en.atom").content.decode()
@@ -205,5 +207,5 @@ def test_the_korean_feed_gives_the_korean_reasons_and_other_languages_answer_404
 
 
 def test_the_decisions_page_links_its_feed_and_anchors_each_team(client, program):
-    html = client.get("/phases/first-stage/decisions/").content.decode()
+    html = client.get("/ko/phases/first-stage/decisions/").content.decode()
     assert 'href="/feeds/decisions.en.atom"' in html and 'id="decision-upstage"' in html

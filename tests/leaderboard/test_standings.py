@@ -21,6 +21,7 @@ from tests.factories import (
     ScoreFactory,
     TeamFactory,
 )
+from tests.language import in_language
 
 pytestmark = pytest.mark.django_db
 
@@ -128,23 +129,24 @@ def test_the_page_shows_ties_coverage_and_not_comparable(client, world):
         "=2",
     ]
     assert "1 of 2" in standings and "2 of 2" in standings and "not comparable" in standings
-    assert "alpha-earlier" not in standings and "/models/ref/" not in standings
+    assert "alpha-earlier" not in standings and "/en/models/ref/" not in standings
     others = html.split('class="data-table others-table"', 1)[1].split("</table>", 1)[0]
-    assert "alpha-earlier" in others and "/models/ref/" in others
+    assert "alpha-earlier" in others and "/en/models/ref/" in others
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_the_first_stage_ranks_no_one_and_lists_exaone_4_apart(client, program, lang):
     """Only LG AI Research's total is published: the program ranked no one by total."""
     html = client.get(
-        reverse("leaderboard:phase", args=["first-stage"]), HTTP_ACCEPT_LANGUAGE=lang
+        in_language(reverse("leaderboard:phase", args=["first-stage"]), lang),
+        HTTP_ACCEPT_LANGUAGE=lang,
     ).content.decode()
     standings = html.split('class="data-table leaderboard-table standings-table"', 1)[1]
     standings = standings.split("</table>", 1)[0]
     assert re.findall(r'<td class="num rank"><span title="[^"]*">([^<]+)</span>', standings) == []
     assert standings.count('<td class="num rank"><span class="muted">—</span>') == 5
     for slug in ("k-exaone-236b-a23b", "ax-k1-519b-a33b", "solar-open-100b"):
-        assert f"/models/{slug}/" in standings
+        assert f"/{lang}/models/{slug}/" in standings
     assert "exaone-4-0-32b" not in standings and "k-exaone-2-0" not in html
     others = html.split('class="data-table others-table"', 1)[1].split("</table>", 1)[0]
-    assert "/models/exaone-4-0-32b/" in others and "/models/deepseek-r1/" in others
+    assert f"/{lang}/models/exaone-4-0-32b/" in others and f"/{lang}/models/deepseek-r1/" in others

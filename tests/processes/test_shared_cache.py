@@ -143,8 +143,8 @@ def test_a_result_saved_by_a_command_is_on_the_other_processes_pages_at_the_next
     site.manage("import_benchmark", str(key), "--benchmark", "b2")
     # both servers have the phase page cached, for the evaluator and for the public
     for server in (first, second):
-        assert "74.0" not in server.get("/phases/q/", headers=_session(site)).body
-        assert "74.0" not in server.get("/phases/q/").body
+        assert "74.0" not in server.get("/ko/phases/q/", headers=_session(site)).body
+        assert "74.0" not in server.get("/ko/phases/q/").body
     out = site.manage(
         "submit_run",
         str(predictions),
@@ -159,20 +159,20 @@ def test_a_result_saved_by_a_command_is_on_the_other_processes_pages_at_the_next
     run_id, status = out.split()[0], out.splitlines()[-1]
     assert status.startswith("succeeded 74.0")
     for server in (first, second):  # the evaluators see the run's result at once
-        assert "74.0" in server.get("/phases/q/", headers=_session(site)).body
-        assert "74.0" not in server.get("/phases/q/").body  # not official: not public
+        assert "74.0" in server.get("/ko/phases/q/", headers=_session(site)).body
+        assert "74.0" not in server.get("/ko/phases/q/").body  # not official: not public
     reason = {"correction_reason_ko": "공식 결과", "correction_reason_en": "The official result"}
     marked = first.post_json(f"/api/v1/runs/{run_id}/official/", reason, headers=_token(site))
     assert marked.status == 200, marked.body
     for server in (second, first):  # marked official through the first: public on both
-        assert "74.0" in server.get("/phases/q/").body
+        assert "74.0" in server.get("/ko/phases/q/").body
         assert "74.0" in server.get("/api/v1/phases/q/leaderboard/").body
 
 
 PAGES = {
     "/": "REASON-p",
-    "/phases/p/": "61.234",
-    "/phases/p/decisions/": "REASON-p",
+    "/ko/phases/p/": "61.234",
+    "/ko/phases/p/decisions/": "REASON-p",
     "/api/v1/phases/p/leaderboard/": "61.234",
 }
 
