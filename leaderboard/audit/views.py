@@ -68,7 +68,9 @@ def index(request):
         "head_hash": chain.head_hash,
         "total": chain.count,
         "role_labels": ROLE_LABELS,
-        "action_labels": {item.entry.action: action_label(item.entry.action) for item in listed},
+        "action_labels": {
+            item.entry.action: action_label(item.entry.action) for item in chain.entries
+        },
     }
     if is_evaluator(request.user):
         context["full_head_hash"] = head_hash()
