@@ -13,7 +13,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from evaluations.models import EvaluationRun
-from evaluations.services import GAVE_UP
+from evaluations.runs.rules import GAVE_UP
 from leaderboard.models import Team
 from tests.factories import MembershipFactory, UserFactory
 from tests.test_translations import catalogue_entries

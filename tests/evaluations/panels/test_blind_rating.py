@@ -150,7 +150,11 @@ def test_the_rating_page_reads_in_korean(evaluator, pro_panel):
     rater = seat(evaluator, pro_panel, "korean-reader")
     client = Client(HTTP_ACCEPT_LANGUAGE="ko")
     client.force_login(rater.user)
-    body = client.get(reverse("panels:rate", args=[pro_panel.pk])).content.decode()
+    from django.utils import translation
+
+    with translation.override("ko"):  # the language is the URL's prefix
+        url = reverse("panels:rate", args=[pro_panel.pk])
+    body = client.get(url).content.decode()
     assert "모델 A" in body and "내 점수 저장" in body
     assert "한국어가 자연스러운가" in body  # the criterion's Korean description
 
