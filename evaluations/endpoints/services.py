@@ -360,7 +360,7 @@ def endpoint_run_finish(*, run_id) -> None:
     """Once every item has a response: submit the stored answers as a run to be scored, once."""
     with transaction.atomic():
         run = (
-            EndpointRun.objects.select_for_update()
+            EndpointRun.objects.select_for_update(of=("self",))
             .select_related("model", "phase", "benchmark", "started_by")
             .filter(pk=run_id)
             .first()

@@ -74,7 +74,7 @@ def signup_verify(*, token: str, now=None) -> Rater:
     """Verify the e-mail address: the account becomes active and takes its seat."""
     now = now or timezone.now()
     signup = (
-        SignUp.objects.select_for_update()
+        SignUp.objects.select_for_update(of=("self",))
         .select_related("panel", "user")
         .filter(token_hash=token_hash(token))
         .first()
