@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Panel, Rater, SignUp
-from .services import NotFound, PanelError, _new_token, _seat, token_hash
+from .services import NotFound, PanelError, _new_token, _seat, rater_refusal, token_hash
 
 
 def normalized_email(email: str) -> str:
@@ -28,11 +28,20 @@ def signup_start(
     password: str,
     link_for: Callable[[str], str],
     now=None,
+    signed_in=None,
 ) -> SignUp:
-    """A public sign-up: an inactive account and an e-mail with a link that verifies it."""
+    """A public sign-up: an inactive account and an e-mail with a link that verifies it.
+
+    `signed_in` is the account the request comes from, if any: a team member or an evaluator
+    may not open a second account to rate (PanelError, nothing saved).
+    """
     now = now or timezone.now()
     if panel.rater_kind != Panel.RaterKind.PUBLIC:
         raise NotFound()
+    if signed_in is not None and getattr(signed_in, "is_authenticated", False):
+        refusal = rater_refusal(signed_in, panel)
+        if refusal is not None:
+            raise PanelError({None: refusal})
     if now >= panel.closes_at:
         raise PanelError({None: _("This panel has closed.")})
     email = normalized_email(email)

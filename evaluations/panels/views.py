@@ -180,6 +180,7 @@ def join(request, pk):
                 link_for=lambda token: request.build_absolute_uri(
                     reverse("panels:verify", args=[token])
                 ),
+                signed_in=request.user,
             )
         except services.PanelError as exc:
             for name, message in exc.errors.items():

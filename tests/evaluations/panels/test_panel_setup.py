@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -226,3 +227,29 @@ def test_an_unconfirmed_sign_up_does_not_block_the_address_owner(public_panel):
     assert rater.user.username == "owner"
     # the first link no longer seats anyone
     assert Rater.objects.filter(panel=public_panel).count() == 1
+
+
+@pytest.mark.parametrize("who", ["member", "evaluator"])
+def test_a_team_member_or_evaluator_cannot_open_a_second_account_to_rate(
+    who, evaluator, public_panel, team_models
+):
+    """Signed in as a team member (or an evaluator), the public sign-up refuses: no account, no
+    e-mail, no seat; the refusal names why."""
+    from django.contrib.auth import get_user_model
+
+    if who == "member":
+        user = MembershipFactory(team=team_models[0].team, user=UserFactory(username="inside")).user
+    else:
+        user = evaluator
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    users = get_user_model().objects.count()
+    response = client.post(
+        reverse("panels:join", args=[public_panel.pk]),
+        {"username": "sock", "email": "sock@example.org", "password": "a long enough password"},
+    )
+    assert response.status_code == 200
+    assert "cannot rate" in response.content.decode()
+    assert get_user_model().objects.count() == users
+    assert not mail.outbox
+    assert not Rater.objects.filter(panel=public_panel).exists()
