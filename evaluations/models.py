@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from leaderboard.models import (
     Benchmark,
@@ -229,7 +230,7 @@ class RunResult(models.Model):
 
     #: What a team reads instead of an answer as written when the benchmark's questions are
     #: hidden: models often repeat the question before answering.
-    HIDDEN_PREDICTION = "[hidden: the answer may repeat the hidden question]"
+    HIDDEN_PREDICTION = gettext_noop("[hidden: the answer may repeat the hidden question]")
 
     @property
     def shown_feedback(self) -> dict:
@@ -239,17 +240,19 @@ class RunResult(models.Model):
         shows the answer as written, on this run and on any re-run of its file; the counts, line
         numbers and what was read stay. Evaluators read the stored answers on the endpoint run.
         """
+        from django.utils.translation import gettext
+
         feedback = self.feedback or {}
         if not self.run.benchmark.hidden_items.exists():
             return feedback
+        hidden = gettext(self.HIDDEN_PREDICTION)
         return {
             **feedback,
             "reasons": [
                 {
                     **reason,
                     "examples": [
-                        {**example, "prediction": self.HIDDEN_PREDICTION}
-                        for example in reason.get("examples", [])
+                        {**example, "prediction": hidden} for example in reason.get("examples", [])
                     ],
                 }
                 for reason in feedback.get("reasons", [])
