@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ..corrections import (
     SCORE_FIELDS,
     Change,
@@ -26,7 +28,6 @@ from ..models import (
     Score,
     public_score_condition,
 )
-from .sync import shown
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,61 @@ def reason_complete(reason: CorrectionReason | None) -> bool:
     return bool(reason and reason.reason_ko.strip() and reason.reason_en.strip())
 
 
+#: The fields of a decision and of its points and gate, by the names the pages use.
+RECORD_FIELDS = {
+    "outcome": lambda: _("Outcome"),
+    "model": lambda: _("Model"),
+    "published_total": lambda: _("Published total"),
+    "reasons_ko": lambda: _("Public reasons (Korean)"),
+    "reasons_en": lambda: _("Public reasons (English)"),
+    "source": lambda: _("Source"),
+    "decided_at": lambda: _("Decided"),
+    "points": lambda: _("Points"),
+    "passed": lambda: _("Passed"),
+    "evidence_ko": lambda: _("Evidence (Korean)"),
+    "evidence_en": lambda: _("Evidence (English)"),
+}
+
+
+def _field_label(obj, name: str):
+    """A field's name as readers read it, the component's name in front for points and gates."""
+    fields = SCORE_FIELDS if isinstance(obj, Score) else RECORD_FIELDS
+    label = fields.get(name)
+    if label is None:
+        label = lambda: obj._meta.get_field(name).verbose_name  # noqa: E731
+    labels = in_each_language(lambda: str(label()))
+    if isinstance(obj, ComponentPoints | GateResult):
+        component = obj.component
+        names = {"ko": component.name_ko, "en": component.name_en}
+        labels = {lang: f"{names[lang]}: {labels[lang]}" for lang in labels}
+    return labels
+
+
+def _value_text(obj, name: str, value) -> dict[str, str]:
+    """The whole value in each language: a choice by its label, a number as written, text in
+    full (never shortened: the earlier value is kept as readers saw it)."""
+    field = obj._meta.get_field(name)
+    if value in (None, ""):
+        return {"ko": "—", "en": "—"}
+    if field.choices:
+        choices = dict(field.flatchoices)
+        return in_each_language(lambda: str(choices.get(value, value)))
+    if isinstance(value, bool):
+        return in_each_language(lambda: str(_("Yes") if value else _("No")))
+    return {"ko": str(value), "en": str(value)}
+
+
 def correction_from_load(*, actor, row: PublicRow, obj, before: dict, after: dict, reason) -> None:
     """Record a loader change to a public row as a correction (inside the load's transaction)."""
-    changes = []
-    for name in before:
-        label = SCORE_FIELDS.get(name) if isinstance(obj, Score) else None
-        labels = in_each_language(label) if label else {"ko": name, "en": name}
-        old, new = shown(before[name]), shown(after[name])
-        changes.append(Change(name, labels, {"ko": old, "en": old}, {"ko": new, "en": new}))
+    changes = [
+        Change(
+            name,
+            _field_label(obj, name),
+            _value_text(obj, name, before[name]),
+            _value_text(obj, name, after[name]),
+        )
+        for name in before
+    ]
     correction_record(
         user=actor,
         kind=row.kind,

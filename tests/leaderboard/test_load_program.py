@@ -202,7 +202,11 @@ def test_load_program_after_an_evaluator_change_keeps_it_and_prints_the_differen
     assert correction.kind == lb.Correction.Kind.DECISION
     assert correction.team.slug == "nc-ai"
     assert correction.reason_en == "Restored to the published source's wording"
-    assert "reason edited by an evaluator" in correction.earlier_en
+    # Readers' names for the field, and the earlier text whole, in each language.
+    assert correction.earlier_en.startswith("Public reasons (English): ")
+    assert "Eliminated (reason edited by an evaluator)." in correction.earlier_en
+    assert "reasons_en" not in correction.earlier_ko + correction.change_ko
+    assert correction.earlier_ko.startswith("공개 사유(영어): ")
     assert lb.AuditEntry.objects.filter(action="correction.decision").count() == 1
     with override("ko"):
         url = reverse("leaderboard:phase_decisions", args=["first-stage"])
