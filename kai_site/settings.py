@@ -120,13 +120,31 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def code_fingerprint(root: Path = BASE_DIR) -> str:
+    """12 hex digits of SHA-256 over the code that renders pages (Python, templates, compiled
+    catalogues): cached pages and fragments are kept under it, so a deploy with a changed
+    template or translation never serves the old HTML, and every process of one deploy agrees."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in ("kai_site", "leaderboard", "evaluations", "templates", "locale"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".mo") and path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE_FINGERPRINT = code_fingerprint()
+
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "kai_site.cache_backends.ReusingRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="kai"),
+            "KEY_PREFIX": f"{env.str('CACHE_KEY_PREFIX', default='kai')}:{CODE_FINGERPRINT}",
         }
     }
 else:
@@ -136,6 +154,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "kai_cache",
+            "KEY_PREFIX": CODE_FINGERPRINT,
             "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=20000)},
         }
     }

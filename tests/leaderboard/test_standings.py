@@ -150,3 +150,21 @@ def test_the_first_stage_ranks_no_one_and_lists_exaone_4_apart(client, program, 
     assert "exaone-4-0-32b" not in standings and "k-exaone-2-0" not in html
     others = html.split('class="data-table others-table"', 1)[1].split("</table>", 1)[0]
     assert f"/{lang}/models/exaone-4-0-32b/" in others and f"/{lang}/models/deepseek-r1/" in others
+
+
+def test_on_a_phone_the_standings_say_the_outcome_and_total_beside_the_team(client, program):
+    """The phone summary under each team's name: outcome and total with its reliability, so the
+    first screen of the table answers who advanced (the full row stays in the table)."""
+    import re
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("en"):
+        url = reverse("leaderboard:phase", args=["second-stage"])
+    html = client.get(url).content.decode()
+    summaries = re.findall(r'<span class="phone-summary"[^>]*>(.*?)</td>', html, re.S)
+    assert len(summaries) == 4
+    motif = next(s for s in summaries if "65.8" in s)
+    assert "Eliminated" in motif
+    assert "secondary" in motif.lower()  # the total's reliability goes with it
