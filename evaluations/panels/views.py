@@ -104,7 +104,13 @@ def manage_detail(request, pk):
                 messages.success(request, _("The prompt and its answers are saved."))
                 return redirect("panels:manage_detail", pk=panel.pk)
             elif action == "apply":
-                points.panel_points_apply(user=request.user, panel=panel)
+                from leaderboard.corrections import CorrectionReason
+
+                reason = CorrectionReason(
+                    request.POST.get("correction_reason_ko", ""),
+                    request.POST.get("correction_reason_en", ""),
+                )
+                points.panel_points_apply(user=request.user, panel=panel, correction=reason)
                 messages.success(request, _("The panel's points are entered in the assessments."))
                 return redirect("panels:manage_detail", pk=panel.pk)
         except services.PanelError as exc:

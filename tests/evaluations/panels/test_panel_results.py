@@ -159,3 +159,53 @@ def test_a_rater_far_from_the_rest_is_flagged_but_still_counted(
     row = next(r for r in results.models if r.model.pk == team_models[0].pk)
     assert row.raters == 4
     assert row.mean == pytest.approx((4.5 + 4 + 3 + 1) / 4)
+
+
+def test_in_a_published_phase_the_page_applies_points_only_as_a_public_correction(
+    evaluator, pro_panel, team_models, rated, user_component
+):
+    """After the announcement, entering a panel's points changes the public record: the page
+    asks for the reason in both languages, refuses without it and records a correction with it."""
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from evaluations.panels.models import Panel
+    from leaderboard.models import Correction, Phase
+
+    past = timezone.now() - timedelta(minutes=5)
+    for model in team_models:  # the published decisions the points join
+        Assessment.objects.get_or_create(
+            team=model.team,
+            phase=pro_panel.phase,
+            defaults={"model": model, "outcome": "advanced", "reasons_en": "x", "reasons_ko": "x"},
+        )
+    Panel.objects.filter(pk=pro_panel.pk).update(closes_at=past)
+    Phase.objects.filter(pk=pro_panel.phase_id).update(announcement_at=past)
+    staff = Client(HTTP_ACCEPT_LANGUAGE="en")
+    staff.force_login(evaluator)
+    url = reverse("panels:manage_detail", args=[pro_panel.pk])
+    assert 'name="correction_reason_ko"' in staff.get(url).content.decode()
+
+    refused = staff.post(url, {"action": "apply"}, follow=True).content.decode()
+    assert "give the reason for the correction" in refused
+    assert not ComponentPoints.objects.filter(component=user_component).exists()
+
+    applied = staff.post(
+        url,
+        {
+            "action": "apply",
+            "correction_reason_ko": "전문가 평가단 결과 반영",
+            "correction_reason_en": "The professional users' panel results entered",
+        },
+        follow=True,
+    )
+    assert "entered in the assessments" in applied.content.decode()
+    entered = ComponentPoints.objects.get(
+        assessment__team=team_models[0].team, component=user_component
+    )
+    assert entered.points == Decimal("11.50")
+    assert Correction.objects.filter(
+        reason_en="The professional users' panel results entered"
+    ).exists()
