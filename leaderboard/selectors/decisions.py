@@ -34,8 +34,12 @@ def decision_rows(*, phase: Phase, user, now=None) -> list[DecisionRow]:
     shown = [c for c in phase_components(phase=phase) if c.kind != c.Kind.GATE]
     rows = []
     corrections: dict[int, list[Correction]] = {}
+    # A decision's own corrections and those of its points and gate, however they were made
+    # (the evaluator pages record them on the assessment, load_program on the row itself).
     for correction in corrections_visible(
-        now=now, phase=phase, object_type="leaderboard.assessment"
+        now=now,
+        phase=phase,
+        kind__in=[Correction.Kind.DECISION, Correction.Kind.POINTS, Correction.Kind.GATE],
     ):
         corrections.setdefault(correction.team_id, []).append(correction)
     for assessment in assessments_visible(user=user, now=now).filter(phase=phase):

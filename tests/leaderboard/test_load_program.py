@@ -533,3 +533,33 @@ def test_an_update_that_changes_a_public_score_is_a_public_correction_or_nothing
     with override("en"):
         url = reverse("leaderboard:model", args=[score.model.slug])
     assert "A typing error fixed" in Client().get(url).content.decode()
+
+
+def test_a_points_correction_from_the_data_files_shows_with_its_decision(tmp_path):
+    """Points changed by load_program --update (with reasons) are corrected on the decisions
+    page too, not only on the transparency page and the feeds."""
+    data = copy_data(tmp_path)
+    program_load(data_dir=data)
+    program = json.loads((data / "program.json").read_text(encoding="utf-8"))
+    item = next(
+        a
+        for a in program["assessments"]["second-stage"]
+        if isinstance(a.get("points"), dict) and a["points"]
+    )
+    code, entry = next(iter(item["points"].items()))
+    value = entry["value"] if isinstance(entry, dict) else entry
+    changed = str(Decimal(str(value)) + Decimal("0.5"))
+    if isinstance(entry, dict):
+        entry["value"] = changed
+    else:
+        item["points"][code] = changed
+    (data / "program.json").write_text(json.dumps(program, ensure_ascii=False), encoding="utf-8")
+    program_load(
+        data_dir=data,
+        update=True,
+        reason=CorrectionReason("점수 정정 시험", "A points correction test"),
+    )
+    assert lb.Correction.objects.filter(kind=lb.Correction.Kind.POINTS).exists()
+    with override("en"):
+        url = reverse("leaderboard:phase_decisions", args=["second-stage"])
+    assert "A points correction test" in Client().get(url).content.decode()
