@@ -9,11 +9,12 @@ from django.utils.html import escape
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from evaluations.models import EvaluationRun
+from evaluations.models import EvaluationRun, RunResult
 from evaluations.runs.rules import file_problem_text
 from evaluations.scoring.errors import PredictionFileError
 from evaluations.scoring.json_lines import parse_json_line
 from evaluations.scoring.predictions import check_file_size
+from tests.language import in_language
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,44 @@ def test_a_problem_without_a_template_is_shown_as_its_message():
     exc = PredictionFileError("custom", "Something else went wrong.")
     with translation.override("ko"):
         assert file_problem_text(exc) == "Something else went wrong."
+
+
+UNKNOWN_ID = GOOD + b'{"id": "zz-1", "prediction": "A"}\n'
+UNKNOWN_ID_EN = (
+    'Line 2 has the id "zz-1", which is not in this benchmark\'s answer key; check that the '
+    "file is for this benchmark."
+)
+UNKNOWN_ID_KO = (
+    '2번째 줄의 id "zz-1"은(는) 이 벤치마크의 정답 키에 없습니다. 이 벤치마크용 파일인지 '
+    "확인해 주세요."
+)
+
+
+def test_a_problem_the_worker_finds_is_stored_in_english_and_shown_in_the_readers_language(
+    client, member_a, model_a, phase, benchmark
+):
+    api = api_client(member_a, "ko")
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the unknown id is found by the worker
+        response = api.post(
+            "/api/v1/runs/",
+            {
+                "model": "model-a",
+                "phase": phase.slug,
+                "benchmark": benchmark.code,
+                "mode": "reasoning",
+                "file": SimpleUploadedFile("predictions.jsonl", UNKNOWN_ID),
+            },
+            format="multipart",
+        )
+    assert response.status_code == 201, response.content
+    run = EvaluationRun.objects.get()
+    assert run.status == "failed" and run.failure_kind == "file"
+    assert run.error_message == UNKNOWN_ID_EN
+    assert not RunResult.objects.exists()
+    assert api.get(f"/api/v1/runs/{run.pk}/").json()["error_message"] == UNKNOWN_ID_KO
+    english = api_client(member_a, "en").get(f"/api/v1/runs/{run.pk}/").json()
+    assert english["error_message"] == UNKNOWN_ID_EN
+    client.force_login(member_a)
+    for language, expected in (("ko", UNKNOWN_ID_KO), ("en", UNKNOWN_ID_EN)):
+        page = client.get(in_language(run.get_absolute_url(), language)).content.decode()
+        assert escape(expected) in page, language
