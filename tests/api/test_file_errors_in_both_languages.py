@@ -182,3 +182,32 @@ def test_a_problem_the_worker_finds_is_stored_in_english_and_shown_in_the_reader
     for language, expected in (("ko", UNKNOWN_ID_KO), ("en", UNKNOWN_ID_EN)):
         page = client.get(in_language(run.get_absolute_url(), language)).content.decode()
         assert escape(expected) in page, language
+
+
+def scoring_templates() -> set[str]:
+    """Every message marked with ``_()`` in evaluations/scoring/."""
+    import ast
+    from pathlib import Path
+
+    import evaluations.scoring
+
+    found = set()
+    for path in Path(evaluations.scoring.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.add(node.args[0].value)
+    return found
+
+
+def test_every_file_message_of_the_scorer_has_a_korean_translation():
+    templates = scoring_templates()
+    assert len(templates) > 30
+    with translation.override("ko"):
+        untranslated = sorted(t for t in templates if translation.gettext(t) == t)
+    assert untranslated == []
