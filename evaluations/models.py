@@ -120,6 +120,15 @@ class EvaluationRun(models.Model):
     )
     error_code = models.CharField(max_length=40, blank=True)
     error_message = models.TextField(blank=True, help_text=_("What went wrong, for the team."))
+    error_params = models.JSONField(
+        null=True,
+        default=None,
+        blank=True,
+        help_text=_(
+            "The catalogue template of the error message and its values "
+            '({"template": ..., "params": {...}}), to show it in the reader\'s language.'
+        ),
+    )
     log = models.TextField(blank=True, help_text=_("Private: the team and evaluators only."))
     progress = models.FloatField(default=0.0)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -169,7 +178,17 @@ class EvaluationRun(models.Model):
         """The stored message in the reader's language where the catalogue has it."""
         from django.utils.translation import gettext
 
-        return gettext(self.error_message) if self.error_message else ""
+        from .runs.rules import translated_file_problem
+
+        if not self.error_message:
+            return ""
+        if self.error_params:
+            return translated_file_problem(
+                self.error_message,
+                self.error_params.get("template"),
+                self.error_params.get("params"),
+            )
+        return gettext(self.error_message)
 
     @property
     def is_final(self) -> bool:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from leaderboard.models import (
     Benchmark,
 )
 
 from ..scoring.engine import ScoringOptions
+from ..scoring.errors import PredictionFileError
 
 log = logging.getLogger("kai.runs")
 
@@ -37,6 +38,31 @@ GAVE_UP = gettext_noop(
     "The run could not be scored after several attempts; the evaluators have been told. "
     "This run does not count toward your quota."
 )
+
+
+# Parameters whose values are themselves catalogue messages (a JSON value's kind).
+TRANSLATED_PARAMS = frozenset({"kind"})
+
+
+def file_problem_text(exc: PredictionFileError) -> str:
+    """A predictions file's problem in the active language (its English message otherwise)."""
+    return translated_file_problem(exc.message, exc.template, exc.params)
+
+
+def translated_file_problem(message: str, template: str | None, params: dict | None) -> str:
+    """``template % params`` in the active language; ``message`` when there is no template."""
+    if not template:
+        return message
+    if not params:
+        return gettext(template)
+    values = {
+        name: gettext(value) if name in TRANSLATED_PARAMS else value
+        for name, value in params.items()
+    }
+    try:
+        return gettext(template) % values
+    except (KeyError, TypeError, ValueError):
+        return message  # a translation that does not fit its parameters: show the English
 
 
 class RunError(Exception):

@@ -16,12 +16,21 @@ from ..scoring.errors import PredictionFileError
 from .rules import UPLOAD_MISSING, RunNotFound, log
 
 
-def run_finish_failed(run_id, *, kind: str, code: str, message: str, log_line: str = "") -> None:
+def run_finish_failed(
+    run_id,
+    *,
+    kind: str,
+    code: str,
+    message: str,
+    log_line: str = "",
+    message_params: dict | None = None,
+) -> None:
     updated = EvaluationRun.objects.filter(pk=run_id, status=EvaluationRun.Status.RUNNING).update(
         status=EvaluationRun.Status.FAILED,
         failure_kind=kind,
         error_code=code,
         error_message=message,
+        error_params=message_params,
         log=log_line,
         finished_at=timezone.now(),
     )
@@ -51,6 +60,7 @@ def run_fail_for_file(run_id, exc: PredictionFileError) -> None:
         code=exc.code,
         message=exc.message,
         log_line=f"line={exc.line} field={exc.field} code={exc.code}",
+        message_params=({"template": exc.template, "params": exc.params} if exc.template else None),
     )
 
 

@@ -34,6 +34,7 @@ from .rules import (
     RunError,
     RunNotFound,
     SubmissionRefused,
+    file_problem_text,
     log,
     scoring_options,
 )
@@ -250,7 +251,7 @@ def run_submit(
     except PredictionFileError as exc:
         default_storage.delete(name)
         raise RunError(
-            _("%(problem)s Nothing was saved.") % {"problem": exc.message},
+            _("%(problem)s Nothing was saved.") % {"problem": file_problem_text(exc)},
             code=exc.code,
             field="upload",
         ) from exc

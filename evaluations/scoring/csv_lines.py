@@ -11,7 +11,7 @@ import csv
 import math
 from dataclasses import dataclass
 
-from .errors import quote_excerpt
+from .errors import _, quote_excerpt
 from .fields import PredictionValue, check_sample_counts, file_error, nfc, prediction_fields
 
 __all__ = ["CsvLayout", "parse_csv_header", "parse_csv_line"]
@@ -37,9 +37,12 @@ def _split_csv(text: str, line_no: int) -> list[str]:
     except csv.Error as exc:
         raise file_error(
             "csv_bad_row",
-            f"Line {line_no} is not a valid CSV row ({exc}); quote fields that contain commas "
-            "or quotes, and keep each record on one line.",
+            _(
+                "Line %(line)s is not a valid CSV row (%(detail)s); quote fields that contain "
+                "commas or quotes, and keep each record on one line."
+            ),
             line_no,
+            params={"line": str(line_no), "detail": str(exc)},
         ) from None
 
 
@@ -51,34 +54,44 @@ def parse_csv_header(text: str, *, metric: str, line_no: int) -> CsvLayout:
     if "id" not in names:
         raise file_error(
             "csv_missing_header",
-            f'Line {line_no} should be the CSV header "{header}", but it reads '
-            f"{quote_excerpt(text)}. Add the header as the first line.",
+            _(
+                'Line %(line)s should be the CSV header "%(header)s", but it reads '
+                "%(text)s. Add the header as the first line."
+            ),
             line_no,
+            params={"line": str(line_no), "header": header, "text": quote_excerpt(text)},
         )
     for name in names:
         if names.count(name) > 1:
             raise file_error(
                 "csv_bad_header",
-                f'The CSV header on line {line_no} names the column "{name[:40]}" twice.',
+                _('The CSV header on line %(line)s names the column "%(name)s" twice.'),
                 line_no,
                 name[:40],
+                {"line": str(line_no), "name": name[:40]},
             )
     for name in fields:
         if name not in names:
             raise file_error(
                 "missing_field",
-                f'The CSV header on line {line_no} has no "{name}" column; expected "{header}".',
+                _(
+                    'The CSV header on line %(line)s has no "%(name)s" column; expected "%(header)s".'
+                ),
                 line_no,
                 name,
+                {"line": str(line_no), "name": name, "header": header},
             )
     for name in names:
         if name not in fields:
             raise file_error(
                 "unknown_field",
-                f"The CSV header on line {line_no} has an unknown column {quote_excerpt(name)}; "
-                f'expected exactly "{header}".',
+                _(
+                    "The CSV header on line %(line)s has an unknown column %(name)s; "
+                    'expected exactly "%(header)s".'
+                ),
                 line_no,
                 name[:40],
+                {"line": str(line_no), "name": quote_excerpt(name), "header": header},
             )
     return CsvLayout(columns=tuple(names), header_line=line_no)
 
@@ -93,25 +106,31 @@ def _csv_count(name: str, raw: str, line_no: int) -> int:
     if number is not None and not math.isfinite(number):
         raise file_error(
             "nan_value",
-            f'Line {line_no}: column "{name}" is {quote_excerpt(raw)}, which is NaN or '
-            "Infinity; write a whole number of samples.",
+            _(
+                'Line %(line)s: column "%(field)s" is %(value)s, which is NaN or '
+                "Infinity; write a whole number of samples."
+            ),
             line_no,
             name,
+            {"line": str(line_no), "field": name, "value": quote_excerpt(raw)},
         )
     if number is not None and number < 0 and number == int(number):
         raise file_error(
             "invalid_value",
-            f'Line {line_no}: column "{name}" is {quote_excerpt(raw)}; sample counts cannot '
-            "be negative.",
+            _('Line %(line)s: column "%(field)s" is %(value)s; sample counts cannot be negative.'),
             line_no,
             name,
+            {"line": str(line_no), "field": name, "value": quote_excerpt(raw)},
         )
     raise file_error(
         "wrong_type",
-        f'Line {line_no}: column "{name}" is {quote_excerpt(raw)}; expected a whole number '
-        "written with digits only.",
+        _(
+            'Line %(line)s: column "%(field)s" is %(value)s; expected a whole number '
+            "written with digits only."
+        ),
         line_no,
         name,
+        {"line": str(line_no), "field": name, "value": quote_excerpt(raw)},
     )
 
 
@@ -129,9 +148,18 @@ def parse_csv_line(
     if len(values) != len(layout.columns):
         raise file_error(
             "csv_bad_row",
-            f"Line {line_no} has {len(values)} column(s) but the header on line "
-            f"{layout.header_line} has {len(layout.columns)} ({','.join(layout.columns)}).",
+            _(
+                "Line %(line)s has %(count)s column(s) but the header on line "
+                "%(header_line)s has %(expected)s (%(columns)s)."
+            ),
             line_no,
+            params={
+                "line": str(line_no),
+                "count": str(len(values)),
+                "header_line": str(layout.header_line),
+                "expected": str(len(layout.columns)),
+                "columns": ",".join(layout.columns),
+            },
         )
     row = dict(zip(layout.columns, values, strict=True))
     if metric == "pass_at_k":

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["AnswerKeyError", "PredictionFileError", "check_first_use", "quote_excerpt"]
+__all__ = [
+    "AnswerKeyError",
+    "PredictionFileError",
+    "check_first_use",
+    "file_error",
+    "quote_excerpt",
+]
 
 EXCERPT_CHARS = 40
+
+
+def _(message: str) -> str:
+    """Mark a message template for translation (read by makemessages); translated on display."""
+    return message
 
 
 def quote_excerpt(text: object, limit: int = EXCERPT_CHARS) -> str:
@@ -19,16 +30,29 @@ def quote_excerpt(text: object, limit: int = EXCERPT_CHARS) -> str:
 
 
 class _ScoringFileError(Exception):
-    """Base for file problems: a stable code, the 1-based line, the field and a readable message."""
+    """Base for file problems: a stable code, the 1-based line, the field and a readable message.
+
+    ``template`` and ``params`` (when given) let the Django side show the message in the
+    reader's language: ``message`` is always the English ``template % params``.
+    """
 
     def __init__(
-        self, code: str, message: str, *, line: int | None = None, field: str | None = None
+        self,
+        code: str,
+        message: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+        template: str | None = None,
+        params: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.line = line
         self.field = field
+        self.template = template
+        self.params = dict(params or {})
 
     def __str__(self) -> str:
         return self.message
@@ -46,6 +70,21 @@ class PredictionFileError(_ScoringFileError):
 
 class AnswerKeyError(_ScoringFileError):
     """An answer key is malformed; messages never contain answer or choice contents."""
+
+
+def file_error(
+    code: str,
+    template: str,
+    line: int | None = None,
+    field: str | None = None,
+    params: dict[str, str] | None = None,
+) -> PredictionFileError:
+    """A PredictionFileError naming the line and the field, its message ``template % params``."""
+    values = dict(params or {})
+    message = template % values if values else template
+    return PredictionFileError(
+        code, message, line=line, field=field, template=template, params=values
+    )
 
 
 def check_first_use(

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .errors import PredictionFileError
+from .errors import _, file_error
 
 __all__ = [
     "DEFAULT_MAX_LINE_BYTES",
@@ -31,13 +31,6 @@ DEFAULT_MAX_LINE_BYTES = 1_000_000
 PredictionValue = str | None | tuple[int, int]
 IGNORED_NAMES_KEPT = 20
 _NAME_CHARS = 40
-
-
-def file_error(
-    code: str, message: str, line: int | None = None, field: str | None = None
-) -> PredictionFileError:
-    """A PredictionFileError naming the line and the field."""
-    return PredictionFileError(code, message, line=line, field=field)
 
 
 @dataclass
@@ -102,26 +95,35 @@ def check_sample_counts(
     if max_samples is not None and n > max_samples:
         raise file_error(
             "too_many_samples",
-            f'Line {line_no}: "n" is {n:,}, but this benchmark accepts at most '
-            f"{max_samples:,} samples per problem (its sample limit). Report n and c over at "
-            f"most {max_samples:,} samples.",
+            _(
+                'Line %(line)s: "n" is %(n)s, but this benchmark accepts at most '
+                "%(limit)s samples per problem (its sample limit). Report n and c over at "
+                "most %(limit)s samples."
+            ),
             line_no,
             "n",
+            {"line": str(line_no), "n": f"{n:,}", "limit": f"{max_samples:,}"},
         )
     if n < needed:
         raise file_error(
             "invalid_value",
-            f'Line {line_no}: "n" is {n}, but pass@{k or 1} needs at least {needed} '
-            "sample(s) per problem.",
+            _(
+                'Line %(line)s: "n" is %(n)s, but pass@%(k)s needs at least %(needed)s '
+                "sample(s) per problem."
+            ),
             line_no,
             "n",
+            {"line": str(line_no), "n": str(n), "k": str(k or 1), "needed": str(needed)},
         )
     if c > n:
         raise file_error(
             "invalid_value",
-            f'Line {line_no}: "c" ({c}) is larger than "n" ({n}); '
-            "c counts the passing samples among the n.",
+            _(
+                'Line %(line)s: "c" (%(c)s) is larger than "n" (%(n)s); '
+                "c counts the passing samples among the n."
+            ),
             line_no,
             "c",
+            {"line": str(line_no), "c": str(c), "n": str(n)},
         )
     return (n, c)

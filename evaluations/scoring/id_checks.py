@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Container, Iterable, Iterator
 
-from .errors import PredictionFileError, check_first_use, quote_excerpt
+from .errors import PredictionFileError, _, check_first_use, file_error, quote_excerpt
 from .fields import PredictionValue
 
 __all__ = ["checked_ids", "raise_first_problem"]
@@ -26,32 +26,36 @@ def _skeleton(text: str) -> str:
 def _unknown_id_error(
     line_no: int, ident: str, key_ids: Callable[[], Iterable[str]] | None
 ) -> PredictionFileError:
-    hint = ""
+    params = {"line": str(line_no), "id": quote_excerpt(ident)}
+    template = _(
+        "Line %(line)s has the id %(id)s, which is not in this "
+        "benchmark's answer key; check that the file is for this benchmark."
+    )
     if key_ids is not None:
         target = _skeleton(ident)
         twin = next((key for key in key_ids() if _skeleton(key) == target), None)
         if twin is not None:
-            hint = (
-                f" It differs from the key's id {quote_excerpt(twin)} only in its Unicode form "
+            params["twin"] = quote_excerpt(twin)
+            template = _(
+                "Line %(line)s has the id %(id)s, which is not in this "
+                "benchmark's answer key; check that the file is for this benchmark. "
+                "It differs from the key's id %(twin)s only in its Unicode form "
                 "(full-width or compatibility characters, or invisible characters such as a "
                 "zero-width space); write the id exactly as the key does."
             )
-    return PredictionFileError(
-        "unknown_id",
-        f"Line {line_no} has the id {quote_excerpt(ident)}, which is not in this "
-        f"benchmark's answer key; check that the file is for this benchmark.{hint}",
-        line=line_no,
-        field="id",
-    )
+    return file_error("unknown_id", template, line_no, "id", params)
 
 
 def _repeated_id_error(line_no: int, ident: str, previous: int) -> PredictionFileError:
-    return PredictionFileError(
+    return file_error(
         "duplicate_id",
-        f"Line {line_no} repeats the id {quote_excerpt(ident)} already used on line "
-        f"{previous}; give each item exactly one prediction.",
-        line=line_no,
-        field="id",
+        _(
+            "Line %(line)s repeats the id %(id)s already used on line "
+            "%(previous)s; give each item exactly one prediction."
+        ),
+        line_no,
+        "id",
+        {"line": str(line_no), "id": quote_excerpt(ident), "previous": str(previous)},
     )
 
 
@@ -78,5 +82,5 @@ def checked_ids(
 
 def raise_first_problem(records: Records) -> None:
     """Read checked records to the end, so that the first problem, if any, is raised."""
-    for _ in records:
+    for _record in records:
         pass

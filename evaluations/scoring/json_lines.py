@@ -14,7 +14,7 @@ from typing import NoReturn
 
 import orjson
 
-from .errors import quote_excerpt
+from .errors import _, quote_excerpt
 from .fields import (
     IgnoredFields,
     PredictionValue,
@@ -36,17 +36,17 @@ def _json_kind(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, int):
-        return "an integer"
+        return _("an integer")
     if isinstance(value, float | _JsonNumber):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "a string"
+        return _("a string")
     if isinstance(value, list):
-        return "an array"
+        return _("an array")
     if isinstance(value, dict):
-        return "an object"
+        return _("an object")
     return type(value).__name__
 
 
@@ -103,23 +103,38 @@ def _raise_json_problem(text: str, line_no: int, metric: str, exc: Exception) ->
         field = None
         if isinstance(parsed, dict):
             field = next((str(key) for key, v in parsed.items() if _non_finite_field(v)), None)
-        where = f'"{field}" holds' if field else "holds"
+        if field:
+            template = _(
+                'Line %(line)s: "%(field)s" holds NaN or Infinity, which is not a valid value; '
+                "write a finite number or a string."
+            )
+        else:
+            template = _(
+                "Line %(line)s: holds NaN or Infinity, which is not a valid value; "
+                "write a finite number or a string."
+            )
         raise file_error(
-            "nan_value",
-            f"Line {line_no}: {where} NaN or Infinity, which is not a valid value; "
-            "write a finite number or a string.",
-            line_no,
-            field,
+            "nan_value", template, line_no, field, {"line": str(line_no), "field": field or ""}
         ) from None
     detail = getattr(exc, "msg", None) or str(exc)
     column = getattr(exc, "colno", None)
-    at = f" at column {column}" if column else ""
-    raise file_error(
-        "not_json",
-        f"Line {line_no} is not valid JSON ({detail}{at}). Each line must be one JSON object "
-        f"such as {example_record(metric)}.",
-        line_no,
-    ) from None
+    if column:
+        template = _(
+            "Line %(line)s is not valid JSON (%(detail)s at column %(column)s). Each line must "
+            "be one JSON object such as %(example)s."
+        )
+    else:
+        template = _(
+            "Line %(line)s is not valid JSON (%(detail)s). Each line must be one JSON object "
+            "such as %(example)s."
+        )
+    params = {
+        "line": str(line_no),
+        "detail": str(detail),
+        "column": str(column),
+        "example": example_record(metric),
+    }
+    raise file_error("not_json", template, line_no, params=params) from None
 
 
 def _id_text(value: object, line_no: int) -> str:
@@ -129,9 +144,10 @@ def _id_text(value: object, line_no: int) -> str:
         return str(value)
     raise file_error(
         "wrong_type",
-        f'Line {line_no}: "id" must be a string or an integer, not {_json_kind(value)}.',
+        _('Line %(line)s: "id" must be a string or an integer, not %(kind)s.'),
         line_no,
         "id",
+        {"line": str(line_no), "kind": _json_kind(value)},
     )
 
 
@@ -144,16 +160,18 @@ def _prediction_text(value: object, line_no: int) -> str | None:
         if not math.isfinite(value):
             raise file_error(
                 "nan_value",
-                f'Line {line_no}: "prediction" is NaN or Infinity; write a string or a number.',
+                _('Line %(line)s: "prediction" is NaN or Infinity; write a string or a number.'),
                 line_no,
                 "prediction",
+                {"line": str(line_no)},
             )
         return str(value)
     raise file_error(
         "wrong_type",
-        f'Line {line_no}: "prediction" must be a string or a number, not {_json_kind(value)}.',
+        _('Line %(line)s: "prediction" must be a string or a number, not %(kind)s.'),
         line_no,
         "prediction",
+        {"line": str(line_no), "kind": _json_kind(value)},
     )
 
 
@@ -161,23 +179,26 @@ def _sample_count(name: str, value: object, line_no: int) -> int:
     if isinstance(value, float) and not math.isfinite(value):
         raise file_error(
             "nan_value",
-            f'Line {line_no}: "{name}" is NaN or Infinity; write a whole number of samples.',
+            _('Line %(line)s: "%(field)s" is NaN or Infinity; write a whole number of samples.'),
             line_no,
             name,
+            {"line": str(line_no), "field": name},
         )
     if isinstance(value, bool) or not isinstance(value, int):
         raise file_error(
             "wrong_type",
-            f'Line {line_no}: "{name}" must be a whole number, not {_json_kind(value)}.',
+            _('Line %(line)s: "%(field)s" must be a whole number, not %(kind)s.'),
             line_no,
             name,
+            {"line": str(line_no), "field": name, "kind": _json_kind(value)},
         )
     if value < 0:
         raise file_error(
             "invalid_value",
-            f'Line {line_no}: "{name}" is {value}; sample counts cannot be negative.',
+            _('Line %(line)s: "%(field)s" is %(value)s; sample counts cannot be negative.'),
             line_no,
             name,
+            {"line": str(line_no), "field": name, "value": str(value)},
         )
     return value
 
@@ -218,27 +239,38 @@ def parse_json_line(
     if not isinstance(record, dict):
         raise file_error(
             "not_object",
-            f"Line {line_no} is {_json_kind(record)}, not a JSON object; write one object a "
-            f"line such as {example_record(metric)}.",
+            _(
+                "Line %(line)s is %(kind)s, not a JSON object; write one object a "
+                "line such as %(example)s."
+            ),
             line_no,
+            params={
+                "line": str(line_no),
+                "kind": _json_kind(record),
+                "example": example_record(metric),
+            },
         )
     fields = prediction_fields(metric)
     for name in fields:
         if name not in record:
             raise file_error(
                 "missing_field",
-                f'Line {line_no} has no "{name}" field; each line needs {_fields_text(fields)}.',
+                _('Line %(line)s has no "%(field)s" field; each line needs %(fields)s.'),
                 line_no,
                 name,
+                {"line": str(line_no), "field": name, "fields": _fields_text(fields)},
             )
     if isinstance(record, _Repeated):
         name = record.repeated
         raise file_error(
             "repeated_field",
-            f"Line {line_no} gives the field {quote_excerpt(name)} twice, so it is not clear "
-            "which value is meant; write each field once per line.",
+            _(
+                "Line %(line)s gives the field %(name)s twice, so it is not clear "
+                "which value is meant; write each field once per line."
+            ),
             line_no,
             name[:40],
+            {"line": str(line_no), "name": quote_excerpt(name)},
         )
     if ignored is not None and len(record) > len(fields):
         ignored.add_line(name for name in record if name not in fields)

@@ -80,6 +80,8 @@ def _raise_first_problem(
             first.error["message"],
             line=first.error["line"],
             field=first.error["field"],
+            template=first.error.get("template"),
+            params=first.error.get("params"),
         )
     ids = key_ids(key_path, first.metric)
     records = iter_predictions(

@@ -35,7 +35,7 @@ from itertools import islice
 from pathlib import Path
 
 from .csv_lines import CsvLayout, parse_csv_header, parse_csv_line
-from .errors import PredictionFileError
+from .errors import PredictionFileError, _
 from .fields import (
     DEFAULT_MAX_LINE_BYTES,
     METRICS,
@@ -103,18 +103,28 @@ def decode_line(content: bytes, line_no: int) -> str:
     if nul >= 0:
         raise file_error(
             "nul_byte",
-            f"Line {line_no} contains a NUL byte (at byte {nul + 1} of the line); "
-            "the file must be plain UTF-8 text.",
+            _(
+                "Line %(line)s contains a NUL byte (at byte %(byte)s of the line); "
+                "the file must be plain UTF-8 text."
+            ),
             line_no,
+            params={"line": str(line_no), "byte": str(nul + 1)},
         )
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise file_error(
             "invalid_utf8",
-            f"Line {line_no} is not valid UTF-8 (byte 0x{content[exc.start]:02X} at byte "
-            f"{exc.start + 1} of the line); save the file as UTF-8.",
+            _(
+                "Line %(line)s is not valid UTF-8 (byte %(value)s at byte "
+                "%(byte)s of the line); save the file as UTF-8."
+            ),
             line_no,
+            params={
+                "line": str(line_no),
+                "value": f"0x{content[exc.start]:02X}",
+                "byte": str(exc.start + 1),
+            },
         ) from None
 
 
@@ -122,9 +132,12 @@ def line_too_long_error(line_no: int, max_line_bytes: int) -> PredictionFileErro
     """The error for a line longer than ``max_line_bytes``."""
     return file_error(
         "line_too_long",
-        f"Line {line_no} is longer than {max_line_bytes:,} bytes; put one prediction "
-        "on each line and keep predictions short.",
+        _(
+            "Line %(line)s is longer than %(limit)s bytes; put one prediction "
+            "on each line and keep predictions short."
+        ),
         line_no,
+        params={"line": str(line_no), "limit": f"{max_line_bytes:,}"},
     )
 
 
@@ -134,7 +147,8 @@ def check_file_size(path: str | os.PathLike[str], max_file_bytes: int | None) ->
     if max_file_bytes is not None and size > max_file_bytes:
         raise file_error(
             "file_too_large",
-            f"The file is {size:,} bytes; the limit is {max_file_bytes:,} bytes.",
+            _("The file is %(size)s bytes; the limit is %(limit)s bytes."),
+            params={"size": f"{size:,}", "limit": f"{max_file_bytes:,}"},
         )
     return size
 
@@ -257,12 +271,18 @@ def iter_predictions(
         data_lines += 1
         yield record
     if data_lines == 0:
-        having = "only a CSV header" if layout is not None else "no lines other than blank ones"
-        raise file_error(
-            "empty_file",
-            f"The file has no predictions ({having}); add one line per item, e.g. "
-            f"{example_record(metric) if layout is None else ','.join(layout.columns)}.",
-        )
+        if layout is not None:
+            template = _(
+                "The file has no predictions (only a CSV header); add one line per item, "
+                "e.g. %(example)s."
+            )
+        else:
+            template = _(
+                "The file has no predictions (no lines other than blank ones); add one line "
+                "per item, e.g. %(example)s."
+            )
+        example = example_record(metric) if layout is None else ",".join(layout.columns)
+        raise file_error("empty_file", template, params={"example": example})
     if progress is not None:
         progress(total, total)
 
@@ -279,7 +299,7 @@ def check_head(
     max_samples: int | None = None,
 ) -> None:
     """Quick submission-time check of the first ``max_lines`` records; raises on any problem."""
-    for _ in islice(
+    for _record in islice(
         iter_predictions(
             Path(path),
             metric=metric,

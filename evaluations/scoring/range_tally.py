@@ -275,6 +275,7 @@ def score_chunk(
     except PredictionFileError as problem:
         if not record_errors:
             raise
-        error = {name: getattr(problem, name) for name in ("code", "message", "line", "field")}
+        names = ("code", "message", "line", "field", "template", "params")
+        error = {name: getattr(problem, name) for name in names}
         return replace(chunk, error=error)
     return replace(chunk, **found)

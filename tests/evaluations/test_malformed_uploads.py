@@ -64,7 +64,7 @@ def test_every_malformed_upload_is_rejected_with_a_message_naming_its_line(
     before = EvaluationRun.objects.count()
     with TestCase.captureOnCommitCallbacks(execute=True):  # score as after a real commit
         response = client.post(
-            "/ko/runs/new/",
+            "/en/runs/new/",  # the messages asserted below are English
             {
                 "model": model_a.pk,
                 "phase": phase.pk,
