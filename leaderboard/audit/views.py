@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditEntry, is_evaluator
 from .chain import PUBLIC_HASH_RULE, head_hash, public_chain
+from .labels import object_labels
 
 PER_PAGE = 25  # newest first; the JSON download has every entry
 ROLE_LABELS = {
@@ -71,6 +72,15 @@ def index(request):
         "action_labels": {
             item.entry.action: action_label(item.entry.action) for item in chain.entries
         },
+        "object_labels": object_labels(
+            [item.entry for item in page.object_list]
+            + [
+                item.entry
+                for item in chain.entries
+                if item.entry.action == "phase.publish"
+                or item.entry.action.startswith("correction.")
+            ]
+        ),
     }
     if is_evaluator(request.user):
         context["full_head_hash"] = head_hash()

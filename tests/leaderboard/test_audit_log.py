@@ -136,3 +136,21 @@ def test_the_transparency_page_lists_published_entries_and_the_public_head_hash(
         prev = hashlib.sha256((prev + canonical_json(entry)).encode()).hexdigest()
         assert listed["public_hash"] == prev
     assert prev == payload["head_hash"]
+
+
+def test_a_decision_entry_reads_in_the_readers_language_with_the_outcome_it_recorded(program):
+    """The stored label stays as hashed; the page names team, phase and outcome in Korean."""
+    from django.utils import translation
+
+    from leaderboard.audit.labels import object_labels
+
+    entries = list(AuditEntry.objects.filter(action="decision.import"))
+    nc = next(e for e in entries if e.object_label.startswith("NC AI · First stage"))
+    assert nc.object_label.endswith(": eliminated")  # as written, English and a code
+    with translation.override("ko"):
+        korean = object_labels(entries)[nc.seq]
+    with translation.override("en"):
+        english = object_labels(entries)[nc.seq]
+    assert english == "NC AI · First stage: Eliminated"
+    assert "eliminated" not in korean.lower() and "First stage" not in korean
+    assert korean.endswith(": 탈락")
