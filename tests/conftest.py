@@ -9,9 +9,13 @@ pytest_plugins = ["tests.workers"]
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
+    from leaderboard.cache import local_tier_clear
+
     cache.clear()
+    local_tier_clear()
     yield
     cache.clear()
+    local_tier_clear()
 
 
 @pytest.fixture(autouse=True)

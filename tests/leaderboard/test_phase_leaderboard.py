@@ -331,3 +331,61 @@ def test_the_phase_index_read_with_the_generation_is_rebuilt_after_a_change(db):
     PhaseFactory(slug="added-later")  # the save bumps the generation
     new_gen, new_index = lb_cache.current_state()
     assert new_gen == gen + 1 and "added-later" in new_index and "added-later" not in index
+
+
+def test_a_cached_page_is_served_from_the_process_tier_until_the_shared_generation_moves(
+    client, program
+):
+    """The page comes from this process's tier without reading the ~140 KB entry again, and a
+    change made elsewhere (another process bumps the shared generation) is seen at once."""
+    path = "/en/phases/first-stage/"
+    first = client.get(path).content.decode()
+    gen, index = lb_cache.current_state()
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import translation
+
+    with translation.override("en"):
+        key = lb_cache.fragment_key(
+            "phase-page",
+            user=AnonymousUser(),
+            parts=(
+                index["first-stage"][0],
+                selectors.LeaderboardFilters.from_query({}).cache_key(),
+                timezone.localdate().isoformat(),
+                path,
+            ),
+            gen=gen,
+            index=index,
+        )
+    from django.core.cache import cache
+
+    assert cache.get(key) == first  # the key this test computed is the page's
+    cache.delete(key)  # the shared entry is gone: only the process tier can still answer
+    # A plain UPDATE sends no signal and bumps nothing: a re-render would show the new name,
+    # the process tier still answers with the page of this generation.
+    Phase.objects.filter(slug="first-stage").update(name_en="Renamed elsewhere 7c2")
+    assert client.get(path).content.decode() == first
+    # Another process's commit bumps the shared generation: this tier must not answer any more.
+    cache.incr(lb_cache.GENERATION_KEY)
+    assert "Renamed elsewhere 7c2" in client.get(path).content.decode()
+
+
+def test_the_process_tier_keeps_text_only_and_stays_within_its_byte_bound():
+    from cachetools import LRUCache
+
+    tier = lb_cache._local_tier
+    assert isinstance(tier, LRUCache) and tier.maxsize == lb_cache.LOCAL_TIER_BYTES
+    for i in range(300):  # 300 pages of 140 KB would be 42 MB: the oldest are dropped
+        lb_cache.cached_value(
+            "bound-test", user=None, parts=(i,), compute=lambda: "x" * 140_000, gen=1, index={}
+        )
+    assert tier.currsize <= lb_cache.LOCAL_TIER_BYTES
+    calls = []
+    value = lb_cache.cached_value(
+        "mutable", user=None, parts=(), compute=lambda: calls.append(1) or {"a": 1}, gen=1, index={}
+    )
+    value["a"] = 2  # a caller changing its dict must not change what the next request gets
+    again = lb_cache.cached_value(
+        "mutable", user=None, parts=(), compute=lambda: {"a": 1}, gen=1, index={}
+    )
+    assert again == {"a": 1}
