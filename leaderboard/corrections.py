@@ -9,11 +9,11 @@ show. The services that change results call `correction_record` from inside thei
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import numbers
 from .audit.chain import audit_record
 from .models import Assessment, Correction, ScoringComponent
 
@@ -62,10 +62,13 @@ def in_each_language(render) -> dict[str, str]:
     return out
 
 
-def _number(value) -> str:
-    if value is None:
-        return "—"
-    return f"{Decimal(str(value)).normalize():f}"
+def _points(value) -> str:
+    return numbers.points_text(value)
+
+
+def _score(value, decimals) -> str:
+    """A score value as the public record writes it: at its source's precision (`decimals`)."""
+    return numbers.score_text(value, decimals) if decimals is not None else str(value)
 
 
 def _outcome(value):
@@ -98,7 +101,7 @@ def assessment_changes(before: dict, after: dict, *, phase) -> list[Change]:
         if field == "outcome":
             shown_old, shown_new = in_each_language(_outcome(old)), in_each_language(_outcome(new))
         elif field == "published_total":
-            shown_old, shown_new = _text(_number(old)), _text(_number(new))
+            shown_old, shown_new = _text(_points(old)), _text(_points(new))
         else:
             shown_old, shown_new = _text(old), _text(new)
         changes.append(Change(field, in_each_language(label), shown_old, shown_new))
@@ -113,7 +116,7 @@ def assessment_changes(before: dict, after: dict, *, phase) -> list[Change]:
         if old != new:
             label = names.get(code, {"ko": code, "en": code})
             changes.append(
-                Change(f"points:{code}", label, _text(_number(old)), _text(_number(new)))
+                Change(f"points:{code}", label, _text(_points(old)), _text(_points(new)))
             )
     old_gates, new_gates = before.get("gates", {}), after.get("gates", {})
     for code in sorted(set(old_gates) | set(new_gates)):
@@ -177,8 +180,12 @@ def snapshot_changes(before: dict, after: dict) -> list[Change]:
         if old == new or (field not in before and field not in after):
             continue
         numeric = field in ("value", "interval_low", "interval_high")
-        shown_old = _text(_number(old) if numeric and old is not None else old)
-        shown_new = _text(_number(new) if numeric and new is not None else new)
+        shown_old = _text(
+            _score(old, before.get("decimals")) if numeric and old is not None else old
+        )
+        shown_new = _text(
+            _score(new, after.get("decimals")) if numeric and new is not None else new
+        )
         changes.append(Change(field, in_each_language(label), shown_old, shown_new))
     return changes
 

@@ -3,7 +3,8 @@
 - a score: at the precision its source publishes (`Score.decimals`), or, for a run of ours,
   the metric's precision (`RUN_DECIMALS`: a percentage with one decimal);
 - a 95% interval: both bounds at the precision of its score;
-- a share of the global reference: a percentage with one decimal.
+- a share of the global reference: a percentage with one decimal;
+- points (a component's points, a published total): one decimal, as the program publishes them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from decimal import Decimal
 
 Number = Decimal | float | int
 
+POINTS_DECIMALS = 1  # the program publishes points and totals with one decimal ("48.0")
 RUN_DECIMALS = 1  # our metrics are percentages of items; one decimal is what they support
 MISSING = "—"
 
@@ -35,3 +37,10 @@ def percent_text(value: Number | None) -> str:
     if value is None:
         return MISSING
     return f"{Decimal(str(value)):.1f}%"
+
+
+def points_text(value: Number | None, decimals: int = POINTS_DECIMALS) -> str:
+    """Points or a total with `decimals` decimals ("48.0", "71.5"), or an em dash."""
+    if value is None or value == "":
+        return MISSING
+    return f"{Decimal(str(value)):.{max(int(decimals), 0)}f}"

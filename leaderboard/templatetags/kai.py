@@ -20,7 +20,7 @@ def points(value, decimals=1):
     """Points with a fixed number of decimals, or 'not published'."""
     if value is None or value == "":
         return _not_published()
-    return f"{Decimal(value):.{int(decimals)}f}"
+    return numbers.points_text(value, decimals)
 
 
 @register.filter

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from leaderboard.decisions import assessments as decide
 from leaderboard.models import Assessment, AuditEntry, Correction, Phase
@@ -52,7 +52,8 @@ def test_a_published_announcement_time_cannot_move_to_the_future(client, evaluat
 
 def test_an_announcement_time_already_past_cannot_be_set(evaluator, program):
     phase = Phase.objects.get(slug="final")
-    with pytest.raises(decide.EvaluatorActionError) as refused:
+    # The service speaks the active language; English here, whatever an earlier test left active.
+    with translation.override("en"), pytest.raises(decide.EvaluatorActionError) as refused:
         decide.phase_publish(user=evaluator, phase=phase, at=timezone.now() - timedelta(days=1))
     assert "already passed" in str(refused.value) or "participants" in str(refused.value)
     assert Phase.objects.get(pk=phase.pk).announcement_at is None
@@ -147,7 +148,7 @@ def test_points_and_gates_of_a_published_phase_change_only_by_a_correction(evalu
     )
     correction = Correction.objects.get()
     assert correction.kind == "points" and "31.6" in correction.earlier_en
-    assert "31.6 → 30" in correction.change_en
+    assert "31.6 → 30.0" in correction.change_en  # points at their published precision
     # private feedback alone is not a public change
     data.points, data.private_feedback = {}, "changed again, privately"
     decide.assessment_save(user=evaluator, phase=phase, team=lg.team, data=data)
