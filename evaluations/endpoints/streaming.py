@@ -21,6 +21,7 @@ and yields its items in the calling (synchronous) thread, for Django's ``Streami
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
@@ -118,7 +119,9 @@ async def stream_chat(
                     try:
                         chunk = orjson.loads(data)
                     except orjson.JSONDecodeError:
-                        raise StreamFailure(ErrorKind.INVALID_BODY, "an event is not JSON") from None
+                        raise StreamFailure(
+                            ErrorKind.INVALID_BODY, "an event is not JSON"
+                        ) from None
                     if isinstance(chunk, dict) and chunk.get("error"):
                         raise StreamFailure(ErrorKind.SERVER_ERROR, "error event")
                     text = _delta_of(chunk)
@@ -132,7 +135,9 @@ async def stream_chat(
     except StreamFailure:
         raise
     except (TimeoutError, httpx.TimeoutException):
-        raise StreamFailure(ErrorKind.TIMEOUT, f"no complete answer in {config.timeout:g} s") from None
+        raise StreamFailure(
+            ErrorKind.TIMEOUT, f"no complete answer in {config.timeout:g} s"
+        ) from None
     except httpx.ConnectError as error:
         refused = refusal_of(error)
         kind = ErrorKind.REFUSED_ADDRESS if refused is not None else ErrorKind.CONNECTION
@@ -202,8 +207,6 @@ def iterate_in_thread(
         stop.set()
         loop, task = holder.get("loop"), holder.get("task")
         if thread.is_alive() and loop is not None and task is not None:
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
                 loop.call_soon_threadsafe(task.cancel)
-            except RuntimeError:  # the loop closed meanwhile
-                pass
         thread.join(join_timeout)

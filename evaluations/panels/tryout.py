@@ -171,7 +171,11 @@ def try_prepare(*, user, panel_id, label: str, text: str, now=None) -> TryPlan:
     )  # fmt: skip
     history = [{"role": role, "content": body} for role, body in reversed(earlier)]
     return TryPlan(
-        rater.pk, shown.label, shown.model_id, endpoint, [*history, {"role": "user", "content": text}]
+        rater.pk,
+        shown.label,
+        shown.model_id,
+        endpoint,
+        [*history, {"role": "user", "content": text}],
     )
 
 

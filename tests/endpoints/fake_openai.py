@@ -317,7 +317,10 @@ class FakeOpenAI:
             }
             event = b"data: " + orjson.dumps(chunk) + b"\n\n"
             await send({"type": "http.response.body", "body": event, "more_body": True})
-        done = {"model": self.model, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        done = {
+            "model": self.model,
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        }
         tail = b"data: " + orjson.dumps(done) + b"\n\ndata: [DONE]\n\n"
         await send({"type": "http.response.body", "body": tail})
 

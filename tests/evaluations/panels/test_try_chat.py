@@ -9,12 +9,11 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from evaluations.endpoints.secrets import ApiKey
 from evaluations.endpoints.services import endpoint_add
 from evaluations.panels.models import RaterLabel, TryMessage
-from tests.endpoints.fake_openai import API_KEY, Fault, FakeOpenAI
+from tests.endpoints.fake_openai import API_KEY, FakeOpenAI, Fault
 from tests.language import in_language
 
 from .conftest import make_panel, seat, secret_strings
@@ -103,21 +102,38 @@ def test_the_answer_streams_blind_and_the_chat_is_stored_for_evaluators(
     assert server.bodies[-1]["stream"] is True and server.bodies[-1]["model"] == SENTINEL
     model = RaterLabel.objects.get(rater=rater, label="A").model
     stored = list(TryMessage.objects.filter(rater=rater).values_list("role", "text", "model"))
-    assert stored == [("user", "서울의 인구는?", model.pk), ("assistant", server.default_answer, model.pk)]
+    assert stored == [
+        ("user", "서울의 인구는?", model.pk),
+        ("assistant", server.default_answer, model.pk),
+    ]
     # the next message carries the conversation so far
     events(client.post(try_url(pro_panel, "A"), {"message": "그리고 부산은?"}))
     assert [m["content"] for m in server.bodies[-1]["messages"]] == [
-        "서울의 인구는?", server.default_answer, "그리고 부산은?"
+        "서울의 인구는?",
+        server.default_answer,
+        "그리고 부산은?",
     ]
     # the rater's page, its JSON: their chat, and still no name anywhere
-    for url in (reverse("panels:rate", args=[pro_panel.pk]), reverse("panels:rate_json", args=[pro_panel.pk])):
+    for url in (
+        reverse("panels:rate", args=[pro_panel.pk]),
+        reverse("panels:rate_json", args=[pro_panel.pk]),
+    ):
         html = client.get(url).content.decode().lower()
         assert not [s for s in forbidden(server) if s.lower() in html]
-    assert "그리고 부산은?" in client.get(reverse("panels:rate", args=[pro_panel.pk])).content.decode()
+    assert (
+        "그리고 부산은?" in client.get(reverse("panels:rate", args=[pro_panel.pk])).content.decode()
+    )
     # another rater sees none of it; the evaluators do, with the model's name
     other = seat(evaluator, pro_panel, "other-rater")
-    assert "서울의 인구는?" not in _client(other.user).get(reverse("panels:rate", args=[pro_panel.pk])).content.decode()
-    manage = _client(evaluator).get(reverse("panels:manage_detail", args=[pro_panel.pk])).content.decode()
+    assert (
+        "서울의 인구는?"
+        not in _client(other.user).get(reverse("panels:rate", args=[pro_panel.pk])).content.decode()
+    )
+    manage = (
+        _client(evaluator)
+        .get(reverse("panels:manage_detail", args=[pro_panel.pk]))
+        .content.decode()
+    )
     assert "서울의 인구는?" in manage and model.name in manage
 
 
@@ -127,7 +143,9 @@ def test_a_model_naming_itself_is_masked_even_across_chunks(
     add_endpoints(evaluator, team_models, server)
     label_a = RaterLabel.objects.get(rater=rater, label="A").model
     server.default_answer = f"I am {label_a.name}, made by {label_a.team.name_en} ({SENTINEL})."
-    got, body = events(_client(rater.user).post(try_url(pro_panel, "A"), {"message": "Who are you?"}))
+    got, body = events(
+        _client(rater.user).post(try_url(pro_panel, "A"), {"message": "Who are you?"})
+    )
     text = "".join(e["delta"] for n, e in got if n == "message")
     assert text == "I am […], made by […] ([…])."
     assert not [s for s in forbidden(server) if s.lower() in body.lower()]
@@ -144,7 +162,9 @@ def test_bad_input_and_labels_outside_the_rater_s_map_change_nothing(
     assert empty.status_code == 400 and empty.json() == {"error": "Write a message first."}
     long = client.post(try_url(pro_panel, "A"), {"message": "가" * 4001})
     assert long.status_code == 400 and "4000" in long.json()["error"]
-    korean = _client(rater.user, "ko").post(in_language(try_url(pro_panel, "A"), "ko"), {"message": ""})
+    korean = _client(rater.user, "ko").post(
+        in_language(try_url(pro_panel, "A"), "ko"), {"message": ""}
+    )
     assert korean.json()["error"] == "먼저 메시지를 쓰세요."
     # a panel the rater has no seat on
     other = make_panel(evaluator, phase, public_component, kind="public", code="other")
@@ -169,7 +189,11 @@ def test_a_model_without_an_endpoint_says_so(evaluator, pro_panel, rater, team_m
     response = client.post(try_url(pro_panel, "B"), {"message": "hi"})
     assert response.status_code == 400
     assert response.json() == {"error": "This model cannot be tried here: it has no endpoint yet."}
-    ko = _client(rater.user, "ko").post(in_language(try_url(pro_panel, "B"), "ko"), {"message": "hi"}).json()
+    ko = (
+        _client(rater.user, "ko")
+        .post(in_language(try_url(pro_panel, "B"), "ko"), {"message": "hi"})
+        .json()
+    )
     assert ko["error"] == "이 모델은 여기서 써 볼 수 없습니다. 아직 엔드포인트가 없습니다."
     assert TryMessage.objects.count() == 0
 
@@ -178,9 +202,23 @@ def test_an_endpoint_failure_ends_the_stream_with_a_plain_message(
     evaluator, pro_panel, rater, team_models, server
 ):
     add_endpoints(evaluator, team_models, server)
-    server.always(Fault.status(404, body=orjson.dumps({"error": {"message": f"The model `{SENTINEL}` does not exist.", "code": "model_not_found"}})))
+    server.always(
+        Fault.status(
+            404,
+            body=orjson.dumps(
+                {
+                    "error": {
+                        "message": f"The model `{SENTINEL}` does not exist.",
+                        "code": "model_not_found",
+                    }
+                }
+            ),
+        )
+    )
     got, body = events(_client(rater.user).post(try_url(pro_panel, "A"), {"message": "hi"}))
-    assert got == [("error", {"error": "The model could not answer: its endpoint failed. Try again later."})]
+    assert got == [
+        ("error", {"error": "The model could not answer: its endpoint failed. Try again later."})
+    ]
     assert SENTINEL not in body
     answer = TryMessage.objects.get(rater=rater, role="assistant")
     assert answer.text == "" and answer.error_kind == "wrong_model"
@@ -195,9 +233,17 @@ def test_the_endpoint_s_per_minute_limit_holds_for_chats(
     first, _ = events(client.post(try_url(pro_panel, "A"), {"message": "one"}))
     assert first[-1] == ("done", {})
     second, _ = events(client.post(try_url(pro_panel, "A"), {"message": "two"}))
-    assert second == [("error", {"error": "The model did not answer in time (it may be busy). Try again in a moment."})]
+    assert second == [
+        (
+            "error",
+            {"error": "The model did not answer in time (it may be busy). Try again in a moment."},
+        )
+    ]
     assert len(server.calls) == 1  # the second waited for its token and gave up: never sent
-    assert TryMessage.objects.get(rater=rater, model=label.model, text="", role="assistant").error_kind == "timeout"
+    assert (
+        TryMessage.objects.get(rater=rater, model=label.model, text="", role="assistant").error_kind
+        == "timeout"
+    )
 
 
 def test_messages_per_day_are_limited(evaluator, pro_panel, rater, team_models, server, settings):
