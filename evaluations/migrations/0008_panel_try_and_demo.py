@@ -6,38 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluations', '0007_run_error_params'),
-        ('leaderboard', '0009_corrections'),
+        ("evaluations", "0007_run_error_params"),
+        ("leaderboard", "0009_corrections"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comparisonprompt',
-            name='written_by',
-            field=models.ForeignKey(blank=True, help_text="A rater's own prompt, answered live by the models' endpoints.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='evaluations.rater'),
+            model_name="comparisonprompt",
+            name="written_by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="A rater's own prompt, answered live by the models' endpoints.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="evaluations.rater",
+            ),
         ),
         migrations.AddField(
-            model_name='panel',
-            name='is_demo',
-            field=models.BooleanField(default=False, help_text='Synthetic panel of the demo pack (simulated raters).'),
+            model_name="panel",
+            name="is_demo",
+            field=models.BooleanField(
+                default=False, help_text="Synthetic panel of the demo pack (simulated raters)."
+            ),
         ),
         migrations.CreateModel(
-            name='TryMessage',
+            name="TryMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=4)),
-                ('role', models.CharField(choices=[('user', 'Rater'), ('assistant', 'Model')], max_length=10)),
-                ('text', models.TextField(blank=True)),
-                ('error_kind', models.CharField(blank=True, max_length=40)),
-                ('latency_ms', models.FloatField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='leaderboard.foundationmodel')),
-                ('rater', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='try_messages', to='evaluations.rater')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=4)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("user", "Rater"), ("assistant", "Model")], max_length=10
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                ("error_kind", models.CharField(blank=True, max_length=40)),
+                ("latency_ms", models.FloatField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="leaderboard.foundationmodel",
+                    ),
+                ),
+                (
+                    "rater",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="try_messages",
+                        to="evaluations.rater",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rater', 'model', 'created_at', 'pk'],
+                "ordering": ["rater", "model", "created_at", "pk"],
             },
         ),
     ]
