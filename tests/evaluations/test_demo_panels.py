@@ -30,13 +30,15 @@ def test_load_demo_adds_three_marked_panels_once_and_only_to_the_demo_phase(prog
     assert set(panels) == {"demo-expert", "demo-professional", "demo-public"}
     assert all(p.is_demo and p.phase.is_demo and "[DEMO]" in p.name_en for p in panels.values())
     assert not Panel.objects.filter(phase__is_demo=False).exists()
-    assert [panels[c].raters.count() for c in ("demo-expert", "demo-professional", "demo-public")] == [10, 12, 30]
+    assert [
+        panels[c].raters.count() for c in ("demo-expert", "demo-professional", "demo-public")
+    ] == [10, 12, 30]
     assert Rating.objects.count() == models * (10 * 3 + 12 * 2 + 30 * 1)
     assert Comparison.objects.count() == 152
-    excluded = dict(
-        (reason, Comparison.objects.filter(excluded_reason=reason).count())
+    excluded = {
+        reason: Comparison.objects.filter(excluded_reason=reason).count()
         for reason in ("too_fast", "repeated_prompt")
-    )
+    }
     assert excluded == {"too_fast": 3, "repeated_prompt": 2}
     before = counts()
     call_command("load_demo", verbosity=0)
