@@ -26,7 +26,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 
 from leaderboard.models import ConversionRule, FoundationModel, Phase, ScoringComponent
 
@@ -43,8 +42,8 @@ from .panels.models import (
 from .panels.services import LABELS
 
 SEED = 20260117
-# Stored in English and shown in the reader's language (the pages translate sources).
-DEMO_SOURCE = gettext_noop("Synthetic demo data (load_demo): simulated raters, not a real panel")
+# Shown as it is on the demo phase's page (sources are not translated there): both languages.
+DEMO_SOURCE = "[데모] load_demo의 모의 평가자, 실제 평가단 아님 · [DEMO] simulated raters (load_demo), not a real panel"
 FAR_RATER_BIAS = 1.5
 
 
