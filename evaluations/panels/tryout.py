@@ -202,14 +202,22 @@ def try_answer(plan: TryPlan) -> Iterator[str]:
     except Exception:  # e.g. an unreadable stored key: the rater gets the general message
         log.exception("trying endpoint %s failed", plan.endpoint.pk)
         failure = StreamFailure(ErrorKind.UNEXPECTED_STATUS, "internal")
-    TryMessage.objects.create(
-        rater_id=plan.rater_id, model_id=plan.model_id, label=plan.label,
-        role=TryMessage.Role.ASSISTANT, text="".join(parts) if failure is None else "",
-        error_kind=str(failure.kind) if failure else "",
-        latency_ms=round((time.perf_counter() - started) * 1000, 1),
-    )  # fmt: skip
+    except GeneratorExit:  # the rater left mid-answer: keep what had come, as cut short
+        _store_answer(plan, "".join(parts), ErrorKind.TRUNCATED, started)
+        raise
+    _store_answer(
+        plan, "".join(parts) if failure is None else "", failure and failure.kind, started
+    )
     if failure is not None:
         raise PanelError({None: failure_message(failure.kind)})
+
+
+def _store_answer(plan: TryPlan, text: str, kind, started: float) -> None:
+    TryMessage.objects.create(
+        rater_id=plan.rater_id, model_id=plan.model_id, label=plan.label,
+        role=TryMessage.Role.ASSISTANT, text=text, error_kind=str(kind or ""),
+        latency_ms=round((time.perf_counter() - started) * 1000, 1),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- side by side, live

@@ -254,3 +254,18 @@ def test_messages_per_day_are_limited(evaluator, pro_panel, rater, team_models, 
     refused = client.post(try_url(pro_panel, "B"), {"message": "two"})
     assert refused.status_code == 400 and "today's 1 messages" in refused.json()["error"]
     assert len(server.calls) == 1
+
+
+def test_a_rater_leaving_mid_answer_stops_it_and_keeps_what_came(
+    evaluator, pro_panel, rater, team_models, server
+):
+    add_endpoints(evaluator, team_models, server)
+    server.default_answer = " ".join(f"word{n}" for n in range(40))
+    server.stream_delay = 0.1
+    response = _client(rater.user).post(try_url(pro_panel, "A"), {"message": "long please"})
+    first = next(iter(response.streaming_content))
+    assert first.startswith(b"data: ")
+    response.close()
+    answer = TryMessage.objects.get(rater=rater, role="assistant")
+    assert answer.error_kind == "truncated"
+    assert answer.text.startswith("word0") and len(answer.text) < len(server.default_answer)
