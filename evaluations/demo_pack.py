@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from leaderboard.cache import bump_generation
 from leaderboard.models import Benchmark, FoundationModel, Phase
 
+from .demo_panels import DemoPanelReport, demo_panels_load
 from .models import EvaluationRun
 from .scoring.answer_key import answer_key_is_current
 from .scoring.demo import demo_benchmarks, model_slug, write_demo_files
@@ -41,6 +42,7 @@ class DemoReport:
     benchmarks: int = 0
     runs_submitted: int = 0
     runs_existing: int = 0
+    panels: DemoPanelReport | None = None
 
 
 class _Operator:
@@ -74,7 +76,8 @@ def demo_phase() -> Phase:
 
 
 def demo_load(*, directory: Path | None = None) -> DemoReport:
-    """Create the demo benchmarks, import their keys and submit a run per model (idempotent)."""
+    """Create the demo benchmarks, import their keys and submit a run per model, and the
+    synthetic panels (``demo_panels``); idempotent."""
     report = DemoReport()
     phase = demo_phase()
     models = {m.slug: m for m in FoundationModel.objects.filter(slug__in=DEMO_SKILLS)}
@@ -119,6 +122,7 @@ def demo_load(*, directory: Path | None = None) -> DemoReport:
                 )
                 EvaluationRun.objects.filter(pk=run.pk).update(is_official=True)
                 report.runs_submitted += 1
-    if report.runs_submitted:
+    report.panels = demo_panels_load(phase, DEMO_SKILLS)
+    if report.runs_submitted or report.panels.panels:
         bump_generation()  # the official flags were set by update(), which sends no signal
     return report

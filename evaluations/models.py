@@ -339,4 +339,5 @@ from .panels.models import (  # noqa: E402, F401
     RaterLabel,
     Rating,
     SignUp,
+    TryMessage,
 )

@@ -1,5 +1,6 @@
 """Endpoints as data: adding one (its address checked, its key encrypted), approving a team's
-proposal, and the settings a run uses (never the key)."""
+proposal, the settings a run uses (never the key), and one streamed chat for a person trying
+the model."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from django.utils.translation import gettext as _
 from evaluations.services import RunError, RunNotFound
 from leaderboard.models import is_evaluator
 
-from .chat import EndpointConfig
+from .chat import EndpointConfig, GenerationSettings
+from .limits import EndpointLimiter, LimitSpec, limit_store
 from .models import Endpoint
 from .safety import validate_endpoint_url_sync
 from .secrets import ApiKey, KeyBox
+from .streaming import stream_chat
 
 log = logging.getLogger("kai.endpoints")
 
@@ -122,3 +125,36 @@ def endpoint_settings(endpoint: Endpoint) -> dict:
         "requests_per_minute": endpoint.requests_per_minute,
         "timeout": endpoint.timeout,
     }
+
+
+def endpoint_limiter(endpoint: Endpoint, store) -> EndpointLimiter:
+    """The endpoint's limits, shared by every worker and chat through ``store``."""
+    spec = LimitSpec(
+        max_in_flight=endpoint.max_in_flight, requests_per_minute=endpoint.requests_per_minute
+    )
+    return EndpointLimiter(store, f"endpoint-{endpoint.pk}", spec)
+
+
+def endpoint_chat_stream(endpoint: Endpoint, messages: list[dict]):
+    """A factory of the async iterator of text deltas answering ``messages`` (see
+    ``streaming.stream_chat``), with the endpoint's generation settings and shared limits."""
+    config = endpoint_config(endpoint)
+    generation = GenerationSettings(
+        temperature=endpoint.temperature,
+        max_tokens=endpoint.max_tokens,
+        system_prompt=endpoint.system_prompt or None,
+        reasoning=endpoint.reasoning,
+    )
+    redis_url = settings.REDIS_URL or None
+
+    async def deltas():
+        store = limit_store(redis_url)
+        limiter = endpoint_limiter(endpoint, store)
+        try:
+            async with limiter:
+                async for delta in stream_chat(config, generation, messages, limiter):
+                    yield delta
+        finally:
+            await store.aclose()
+
+    return deltas

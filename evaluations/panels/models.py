@@ -41,6 +41,9 @@ class Panel(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    is_demo = models.BooleanField(
+        default=False, help_text=_("Synthetic panel of the demo pack (simulated raters).")
+    )
 
     class Meta:
         ordering = ["phase__order", "component__order", "code"]
@@ -202,12 +205,20 @@ class Rating(models.Model):
 
 
 class ComparisonPrompt(models.Model):
-    """A prompt of the side-by-side mode with its fixed answers, entered by an evaluator
-    (no endpoint is called: the answers are the ones stored here)."""
+    """A prompt of the side-by-side mode with its answers: fixed ones entered by an evaluator,
+    or a rater's own prompt (``written_by``) answered live by two models' endpoints."""
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="prompts")
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+    written_by = models.ForeignKey(
+        "Rater",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("A rater's own prompt, answered live by the models' endpoints."),
+    )
 
     class Meta:
         ordering = ["panel", "order", "pk"]
@@ -262,3 +273,29 @@ class Comparison(models.Model):
 
     def __str__(self) -> str:
         return f"comparison {self.pk}"
+
+
+class TryMessage(models.Model):
+    """One message of a rater's chat with a model under its label ("try it"); evaluators only.
+
+    ``role``: ``user`` (the rater) or ``assistant`` (the model's answer, empty with
+    ``error_kind`` when the endpoint failed). ``latency_ms``: request sent to the last delta."""
+
+    class Role(models.TextChoices):
+        USER = "user", _("Rater")
+        ASSISTANT = "assistant", _("Model")
+
+    rater = models.ForeignKey(Rater, on_delete=models.CASCADE, related_name="try_messages")
+    model = models.ForeignKey(FoundationModel, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(max_length=4)
+    role = models.CharField(max_length=10, choices=Role.choices)
+    text = models.TextField(blank=True)
+    error_kind = models.CharField(max_length=40, blank=True)
+    latency_ms = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["rater", "model", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"try message {self.pk}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import try_views, views
 
 app_name = "panels"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:pk>/rate.json", views.rate_json, name="rate_json"),
     path("<int:pk>/compare/", views.compare, name="compare"),
     path("<int:pk>/compare/<int:comparison_id>/vote/", views.vote, name="vote"),
+    path("<int:pk>/compare/ask/", try_views.compare_ask, name="compare_ask"),
+    path("<int:pk>/try/<str:label>/", try_views.try_model, name="try"),
 ]

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from leaderboard.models import Phase, is_evaluator
 
-from . import points, selectors, services, signups, votes
+from . import points, selectors, services, signups, tryout, votes
 from .forms import AccountForm, InvitationForm, PanelForm, SignUpForm, VoteForm
-from .models import Comparison, ComparisonPrompt, Panel, Rater
+from .models import Comparison, ComparisonPrompt, Panel, Rater, RaterLabel, TryMessage
 
 
 def evaluator_required(view):
@@ -125,7 +125,10 @@ def manage_detail(request, pk):
         "new_link": new_link,
         "invitations": panel.invitations.order_by("-created_at"),
         "models": panel.rated_models.order_by("pk"),
-        "prompts": panel.prompts.all(),
+        "prompts": panel.prompts.filter(written_by=None),
+        "chats": TryMessage.objects.filter(rater__panel=panel)
+        .select_related("model")
+        .order_by("rater_id", "model_id", "created_at", "pk")[:500],
         "is_closed": panel.closes_at <= timezone.now(),
     }
     return render(request, "panels/manage_detail.html", context)
@@ -246,10 +249,24 @@ def rate(request, pk):
                     saved += 1
         except services.PanelError as exc:
             messages.error(request, exc.message)
-            return render(request, "panels/rate.html", selectors.rater_page(rater), status=400)
+            return render(request, "panels/rate.html", _rate_context(rater), status=400)
         messages.success(request, _("Your ratings are saved."))
         return redirect("panels:rate", pk=pk)
-    return render(request, "panels/rate.html", selectors.rater_page(rater))
+    return render(request, "panels/rate.html", _rate_context(rater))
+
+
+def _rate_context(rater: Rater) -> dict:
+    """The rater's page with, per label, whether it can be tried and their own chat so far."""
+    page = selectors.rater_page(rater)
+    live = set(tryout.live_models(rater.panel))
+    tryable = set(
+        RaterLabel.objects.filter(rater=rater, model_id__in=live).values_list("label", flat=True)
+    )
+    chats = tryout.rater_conversations(rater)
+    for row in page["rows"]:
+        row["can_try"] = row["label"] in tryable
+        row["chat"] = chats.get(row["label"], [])
+    return page
 
 
 @login_required
@@ -285,7 +302,8 @@ def compare(request, pk):
         "panels/compare.html",
         {
             "panel": rater.panel,
-            "prompts": ComparisonPrompt.objects.filter(panel=rater.panel),
+            "prompts": ComparisonPrompt.objects.filter(panel=rater.panel, written_by=None),
+            "live": len(tryout.live_models(rater.panel)) >= 2,
             "comparison": comparison,
             "answer_a": answers.get(comparison.model_a_id) if comparison else "",
             "answer_b": answers.get(comparison.model_b_id) if comparison else "",

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,7 +81,7 @@ def comparison_vote(*, user, comparison_id, vote: str, now=None) -> Comparison:
     """Record the vote once; suspicious votes are kept and marked excluded with the reason."""
     now = now or timezone.now()
     comparison = (
-        Comparison.objects.select_related("rater", "rater__panel")
+        Comparison.objects.select_related("rater", "rater__panel", "prompt")
         .filter(pk=comparison_id, rater__user=user)
         .first()
     )
@@ -93,7 +94,8 @@ def comparison_vote(*, user, comparison_id, vote: str, now=None) -> Comparison:
     rater = _require_public_rater(user, comparison.rater.panel_id, now)
     reason = ""
     if (
-        Comparison.objects.filter(rater=rater, prompt_id=comparison.prompt_id)
+        Comparison.objects.filter(rater=rater)
+        .filter(Q(prompt_id=comparison.prompt_id) | Q(prompt__text__iexact=comparison.prompt.text))
         .exclude(vote="")
         .exclude(pk=comparison.pk)
         .exists()

@@ -104,6 +104,20 @@ EXPECTED = {
         "evaluator": 405,
         "superuser": 405,
     },
+    "panels:compare_ask": {
+        **SIGN_IN,
+        "member_a": 405,
+        "member_b": 405,
+        "evaluator": 405,
+        "superuser": 405,
+    },
+    "panels:try": {
+        **SIGN_IN,
+        "member_a": 405,
+        "member_b": 405,
+        "evaluator": 405,
+        "superuser": 405,
+    },
 }
 # The public pages answer 200 to everyone; what they show is checked by the sentinel crawl.
 PUBLIC_NAMESPACES = ("leaderboard:",)
@@ -126,6 +140,7 @@ def samples(world):
         "token": default_token_generator.make_token(user) + "x",
         "pk": "999999",
         "comparison_id": "999999",
+        "label": "A",
     }
 
 

@@ -5,6 +5,8 @@ thread of the test process. It answers
 
 * ``POST /v1/chat/completions``: the answer for the last user message from ``answers``
   (else ``default_answer``) after ``latency`` seconds, with token counts (words);
+  with ``"stream": true``, the same answer as server-sent events (a word per chunk, each
+  chunk naming the served model, ``stream_delay`` seconds apart, then ``data: [DONE]``);
 * ``GET /v1/models``: the one model it serves.
 
 Faults, queued with ``fail_next(fault, times=n, prompt=None)`` (for the next requests, or for
@@ -94,6 +96,7 @@ class FakeOpenAI:
         self.model = model
         self.api_key = api_key
         self.latency = latency
+        self.stream_delay = 0.0  # seconds between the chunks of a streamed answer
         self.keep_alive = keep_alive  # seconds an idle connection stays open
         self.tls = tls  # (certificate file, key file): serve https
         self._queued: deque[Fault] = deque()
@@ -272,6 +275,9 @@ class FakeOpenAI:
             await _json(send, 200, {"object": "chat.completion", "choices": []})
             return
         answer = self.answers.get(prompt, self.default_answer)
+        if request.get("stream") is True and (fault is None or fault.kind != "truncated"):
+            await self._stream(send, answer)
+            return
         payload = orjson.dumps(self._completion(request, prompt, answer))
         if fault is not None and fault.kind == "truncated":
             await send(
@@ -287,6 +293,36 @@ class FakeOpenAI:
             await send({"type": "http.response.body", "body": payload[:20], "more_body": True})
             raise ConnectionAbortedError("truncated on purpose")
         await _raw(send, 200, payload, [])
+
+    async def _stream(self, send, answer: str) -> None:
+        """The answer as server-sent events, a word per chunk, each naming the served model."""
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/event-stream; charset=utf-8")],
+            }
+        )
+        pieces = [w + " " for w in answer.split(" ")]
+        pieces[-1] = pieces[-1][:-1]
+        for n, piece in enumerate(pieces):
+            if n and self.stream_delay:
+                await asyncio.sleep(self.stream_delay)
+            chunk = {
+                "id": f"chatcmpl-{self.requests}",
+                "object": "chat.completion.chunk",
+                "created": int(time.time()),
+                "model": self.model,
+                "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+            }
+            event = b"data: " + orjson.dumps(chunk) + b"\n\n"
+            await send({"type": "http.response.body", "body": event, "more_body": True})
+        done = {
+            "model": self.model,
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        }
+        tail = b"data: " + orjson.dumps(done) + b"\n\ndata: [DONE]\n\n"
+        await send({"type": "http.response.body", "body": tail})
 
     def _completion(self, request: dict, prompt: str, answer: str) -> dict:
         words_in = sum(
