@@ -16,6 +16,7 @@ from .models import (
     Team,
     TeamPartner,
 )
+from .run_card import public_run_card
 
 
 class PhaseSerializer(serializers.ModelSerializer):
@@ -160,6 +161,12 @@ class ScoreSerializer(serializers.ModelSerializer):
     is_official = serializers.SerializerMethodField(
         help_text="True when the score comes from the run marked official for its phase."
     )
+    run_card = serializers.SerializerMethodField(
+        help_text=(
+            "How the organizer measured it, for a published score from an endpoint run: "
+            "{measured_by, measured_on, template_version, temperature, text}; null otherwise."
+        )
+    )
 
     class Meta:
         model = Score
@@ -183,12 +190,17 @@ class ScoreSerializer(serializers.ModelSerializer):
             "note",
             "run",
             "is_official",
+            "run_card",
             "is_demo",
             "created_at",
         ]
 
     def get_is_official(self, score: Score) -> bool:
         return bool(score.run_id and score.run.is_official)
+
+    def get_run_card(self, score: Score) -> dict | None:
+        card = public_run_card(score)
+        return card.as_dict() if card else None
 
 
 class ComponentPointsSerializer(serializers.ModelSerializer):

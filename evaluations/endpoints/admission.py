@@ -1,6 +1,6 @@
-"""Endpoints as data: adding one (its address checked, its key encrypted), approving a team's
-proposal, the settings a run uses (never the key), and one streamed chat for a person trying
-the model."""
+"""Endpoints as data: adding or proposing one (its settings checked, its key encrypted),
+approving or rejecting a team's proposal (audited), the settings a run uses (never the key), and
+one streamed chat for a person trying the model."""
 
 from __future__ import annotations
 
@@ -8,16 +8,18 @@ import logging
 import os
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.services import RunError, RunNotFound
-from leaderboard.models import is_evaluator
+from leaderboard.audit import chain as audit
+from leaderboard.models import is_evaluator, team_ids_of
 
 from .chat import EndpointConfig, GenerationSettings
+from .checks import EndpointInvalid, endpoint_check
 from .limits import EndpointLimiter, LimitSpec, limit_store
 from .models import Endpoint
-from .safety import validate_endpoint_url_sync
 from .secrets import ApiKey, KeyBox
 from .streaming import stream_chat
 
@@ -31,6 +33,41 @@ def keybox() -> KeyBox:
 
 
 # ---------------------------------------------------------------- endpoints
+
+#: Which error code ``endpoint_add`` gives for a problem with each field.
+_FIELD_CODES = {
+    "base_url": "unsafe_url",
+    "max_in_flight": "bad_limits",
+    "requests_per_minute": "bad_limits",
+    "timeout": "bad_limits",
+}
+
+
+def endpoint_snapshot(endpoint: Endpoint) -> dict:
+    """What the audit record keeps of an endpoint: settings and state, never the key; the
+    address, served model, system prompt and rejection reason only as keyed digests."""
+    return {
+        "model": endpoint.model.slug,
+        "state": endpoint.state,
+        "base_url": audit.private_digest(endpoint.base_url),
+        "served_model": audit.private_digest(endpoint.served_model),
+        "api_key_set": bool(endpoint.api_key_token),
+        "temperature": endpoint.temperature,
+        "max_tokens": endpoint.max_tokens,
+        "reasoning": endpoint.reasoning,
+        "system_prompt": audit.private_digest(endpoint.system_prompt),
+        "max_in_flight": endpoint.max_in_flight,
+        "requests_per_minute": endpoint.requests_per_minute,
+        "timeout": endpoint.timeout,
+        "rejection_reason": audit.private_digest(endpoint.rejection_reason),
+    }
+
+
+def may_propose_for(user, model) -> bool:
+    """Evaluators for any model; a team member only for a model of their own team."""
+    if is_evaluator(user):
+        return True
+    return model.team_id is not None and model.team_id in team_ids_of(user)
 
 
 def endpoint_add(
@@ -48,57 +85,117 @@ def endpoint_add(
     reasoning: bool | None = None,
     system_prompt: str = "",
 ) -> Endpoint:
-    """Save an endpoint; an evaluator's is approved at once, a team member's is proposed."""
-    try:
-        url = validate_endpoint_url_sync(base_url, allow_private=settings.ENDPOINT_ALLOW_PRIVATE)
-    except ValueError as exc:
-        raise RunError(str(getattr(exc, "message", exc)), code="unsafe_url", field="url") from exc
-    if (
-        max_in_flight < 1
-        or timeout <= 0
-        or (requests_per_minute is not None and requests_per_minute < 1)
-    ):
-        raise RunError(
-            _("Limits must be positive: requests in flight, per minute and the timeout."),
-            code="bad_limits",
-        )
-    evaluator = is_evaluator(user)
-    if not evaluator and model.team_id is None:
+    """Save an endpoint; an evaluator's is approved at once, a team member's is proposed.
+
+    Every setting goes through ``checks.endpoint_check``; the first problem is raised as a
+    ``RunError`` (codes ``unsafe_url``, ``bad_limits``, ``bad_settings``; ``field`` names the
+    setting) and nothing is saved. Anyone but an evaluator or a member of the model's team
+    gets ``RunNotFound``. The key is stored encrypted; the change is audited (no key, the
+    address only as a digest).
+    """
+    if not may_propose_for(user, model):
         raise RunNotFound("No such model.", code="not_found", field="model")
+    try:
+        url = endpoint_check(
+            base_url=base_url,
+            served_model=served_model,
+            max_in_flight=max_in_flight,
+            requests_per_minute=requests_per_minute,
+            timeout=timeout,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            system_prompt=system_prompt,
+        )
+    except EndpointInvalid as invalid:
+        name, message = next(iter(invalid.errors.items()))
+        code = _FIELD_CODES.get(name, "bad_settings")
+        raise RunError(message, code=code, field=name) from None
+    evaluator = is_evaluator(user)
     now = timezone.now()
-    endpoint = Endpoint.objects.create(
-        model=model,
-        base_url=url,
-        served_model=served_model.strip(),
-        api_key_token=keybox().encrypt(api_key) if api_key else "",
-        max_in_flight=max_in_flight,
-        requests_per_minute=requests_per_minute,
-        timeout=timeout,
-        temperature=temperature,
-        max_tokens=max_tokens,
-        reasoning=reasoning,
-        system_prompt=system_prompt,
-        state=Endpoint.State.APPROVED if evaluator else Endpoint.State.PROPOSED,
-        proposed_by=user if getattr(user, "pk", None) else None,
-        approved_by=user if evaluator and getattr(user, "pk", None) else None,
-        approved_at=now if evaluator else None,
-    )
+    with transaction.atomic():
+        endpoint = Endpoint.objects.create(
+            model=model,
+            base_url=url,
+            served_model=served_model.strip(),
+            api_key_token=keybox().encrypt(api_key) if api_key else "",
+            max_in_flight=max_in_flight,
+            requests_per_minute=requests_per_minute,
+            timeout=timeout,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            reasoning=reasoning,
+            system_prompt=system_prompt,
+            state=Endpoint.State.APPROVED if evaluator else Endpoint.State.PROPOSED,
+            proposed_by=user if getattr(user, "pk", None) else None,
+            approved_by=user if evaluator and getattr(user, "pk", None) else None,
+            approved_at=now if evaluator else None,
+        )
+        action = "endpoint.add" if evaluator else "endpoint.propose"
+        audit.audit_record(user, action, endpoint, None, endpoint_snapshot(endpoint))
     log.info("endpoint added id=%s model=%s state=%s", endpoint.pk, model.slug, endpoint.state)
     return endpoint
 
 
-def endpoint_approve(*, endpoint: Endpoint, user) -> bool:
-    """proposed → approved (evaluators); False if it was not a proposal."""
+def _review(*, endpoint: Endpoint, user, action: str, changes: dict) -> bool:
     if not is_evaluator(user):
         raise RunNotFound("No such endpoint.", code="not_found")
-    approved = Endpoint.objects.filter(pk=endpoint.pk, state=Endpoint.State.PROPOSED).update(
-        state=Endpoint.State.APPROVED,
-        approved_by=user if getattr(user, "pk", None) else None,
-        approved_at=timezone.now(),
+    with transaction.atomic():
+        locked = Endpoint.objects.select_for_update().select_related("model").get(pk=endpoint.pk)
+        if locked.state != Endpoint.State.PROPOSED:
+            return False
+        before = endpoint_snapshot(locked)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(changes))
+        audit.audit_record(user, action, locked, before, endpoint_snapshot(locked))
+    log.info("%s id=%s", action, endpoint.pk)
+    return True
+
+
+def endpoint_approve(*, endpoint: Endpoint, user) -> bool:
+    """proposed → approved (evaluators; others get ``RunNotFound``); False if it was not a
+    proposal. Audited."""
+    return _review(
+        endpoint=endpoint,
+        user=user,
+        action="endpoint.approve",
+        changes={
+            "state": Endpoint.State.APPROVED,
+            "approved_by": user if getattr(user, "pk", None) else None,
+            "approved_at": timezone.now(),
+        },
     )
-    if approved:
-        log.info("endpoint approved id=%s", endpoint.pk)
-    return bool(approved)
+
+
+MAX_REASON_LENGTH = 2000
+
+
+def endpoint_reject(*, endpoint: Endpoint, user, reason: str) -> bool:
+    """proposed → rejected with the reason the team reads (evaluators; others get
+    ``RunNotFound``); False if it was not a proposal. An empty or overlong reason raises
+    ``RunError`` (code ``reason_required``, field ``reason``) and changes nothing. Audited."""
+    text = (reason or "").strip()
+    if is_evaluator(user) and not text:
+        raise RunError(
+            _("Give the team a reason for the rejection."), code="reason_required", field="reason"
+        )
+    if len(text) > MAX_REASON_LENGTH:
+        raise RunError(
+            _("The reason is at most %(limit)s characters.") % {"limit": MAX_REASON_LENGTH},
+            code="reason_required",
+            field="reason",
+        )
+    return _review(
+        endpoint=endpoint,
+        user=user,
+        action="endpoint.reject",
+        changes={
+            "state": Endpoint.State.REJECTED,
+            "rejected_by": user if getattr(user, "pk", None) else None,
+            "rejected_at": timezone.now(),
+            "rejection_reason": text,
+        },
+    )
 
 
 def endpoint_config(endpoint: Endpoint) -> EndpointConfig:

@@ -19,6 +19,7 @@ class Endpoint(models.Model):
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Proposed by the team")
         APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
         RETIRED = "retired", _("Retired")
 
     model = models.ForeignKey(FoundationModel, on_delete=models.PROTECT, related_name="endpoints")
@@ -43,6 +44,13 @@ class Endpoint(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     approved_at = models.DateTimeField(null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(
+        blank=True, help_text=_("Why an evaluator rejected the proposal; the team reads it.")
+    )
 
     class Meta:
         ordering = ["model", "-created_at"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import endpoints, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
         "runs/<uuid:run_id>/feedback.json", views.run_feedback_export, {"fmt": "json"}, "run_json"
     ),
     path("<slug:team>/", views.team, name="team"),
+    path("<slug:team>/endpoints/", endpoints.endpoints, name="endpoints"),
     path("<slug:team>/phases/<slug:phase>/", views.phase_feedback, name="phase_feedback"),
     path(
         "<slug:team>/phases/<slug:phase>/feedback.csv",

@@ -73,6 +73,8 @@ class AuditEntry(models.Model):
         "evaluations.raterlabel",
         "evaluations.rating",
         "evaluations.comparison",
+        # A team's model endpoint: its address and settings are the team's and the organizers'.
+        "evaluations.endpoint",
     )
 
     seq = models.BigAutoField(primary_key=True)

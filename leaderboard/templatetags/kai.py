@@ -114,3 +114,11 @@ def query_with(filters, **changes):
     """This view's query string with some filters changed."""
     query = filters.as_query(**changes)
     return f"?{query}" if query else "?"
+
+
+@register.simple_tag
+def public_run_card(score):
+    """``{% public_run_card score as card %}``: the run card's public part, or None."""
+    from ..run_card import public_run_card as card_of
+
+    return card_of(score)

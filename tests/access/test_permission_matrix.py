@@ -51,6 +51,7 @@ EXPECTED = {
     "portal:run_feedback": TEAM_B_ONLY,
     "portal:run_csv": TEAM_B_ONLY,
     "portal:run_json": TEAM_B_ONLY,
+    "portal:endpoints": TEAM_B_ONLY,
     "evaluations:runs": MEMBERS_AND_EVALUATORS,
     "evaluations:run_new": MEMBERS_AND_EVALUATORS,
     "evaluations:run": TEAM_B_ONLY,
@@ -61,6 +62,9 @@ EXPECTED = {
     "evaluations:endpoint_run_status": TEAM_B_ONLY,
     "evaluations:endpoint_run_pause": POST_ONLY,
     "evaluations:endpoint_run_resume": POST_ONLY,
+    "evaluations:endpoint_proposals": EVALUATORS_ONLY,
+    "evaluations:endpoint_approve": POST_ONLY,
+    "evaluations:endpoint_reject": POST_ONLY,
     "transparency:index": OK,
     "transparency:entries_json": OK,
     # panels (the samples name no panel and a token that does not exist: seats are per panel)

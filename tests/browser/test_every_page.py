@@ -41,6 +41,15 @@ def site(live_server):
     evaluator.groups.add(evaluator_group_ensure())
     model = FoundationModel.objects.get(slug="k-exaone-236b-a23b")
     run = EvaluationRun.objects.filter(model=model).order_by("-created_at").first()
+    from evaluations.endpoints.models import Endpoint
+
+    Endpoint.objects.create(  # a pending proposal, so that the review page has one to show
+        model=model,
+        base_url="https://inference.example.org/v1",
+        served_model="exaone-236b-a23b-instruct-2025-11",
+        requests_per_minute=600,
+        system_prompt="Answer with the letter only.",
+    )
     return {"url": live_server.url, "team": team, "model": model, "run": run}
 
 
@@ -68,7 +77,11 @@ def public_pages(site) -> list[tuple[str, str, tuple]]:
 
 
 def member_pages(site) -> list[tuple[str, str, tuple]]:
-    pages = [("portal", "portal:home", ()), ("runs", "evaluations:runs", ())]
+    pages = [
+        ("portal", "portal:home", ()),
+        ("runs", "evaluations:runs", ()),
+        ("endpoints", "portal:endpoints", (site["team"].slug,)),
+    ]
     if site["run"] is not None:
         pages.append(("run", "evaluations:run", (site["run"].id,)))
     return pages
@@ -78,6 +91,7 @@ EVALUATOR_PAGES = [
     ("board-index", "evaluator:index", ()),
     ("board", "evaluator:board", ("first-stage",)),
     ("board-demo", "evaluator:board", ("demo",)),
+    ("endpoint-proposals", "evaluations:endpoint_proposals", ()),
 ]
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from evaluations.endpoints.models import Endpoint, HiddenItem
 from evaluations.endpoints.services import endpoint_run_start
@@ -59,6 +60,9 @@ def test_the_key_and_the_hidden_prompts_appear_in_no_response_log_or_export(
     assert HiddenItem.objects.filter(benchmark=benchmark, prompt__contains=SENTINEL).exists()
     assert key not in Endpoint.objects.get(pk=endpoint.pk).api_key_token
 
+    # English addresses throughout: the crawl's last request would otherwise decide the language
+    # reverse() answers in (each request activates its own), and with it which page is looked up.
+    translation.activate("en")
     starts = [
         "/",
         reverse("evaluations:endpoint_runs"),
@@ -86,12 +90,14 @@ def test_the_key_and_the_hidden_prompts_appear_in_no_response_log_or_export(
         assert key.encode() not in body, url
         assert SENTINEL.encode() not in body, url
     # The evaluator's page shows the stored answers and the run card, never the key.
+    translation.activate("en")
     evaluator_page = pages[f"{evaluator}:{reverse('evaluations:endpoint_run', args=[run.pk])}"]
     assert b"never shown" in evaluator_page and server.model.encode() in evaluator_page
     team_page = pages[f"{member_a}:{reverse('evaluations:endpoint_run', args=[run.pk])}"]
     assert b"hidden" in team_page and b"Stored answers" not in team_page
     logged = caplog.text
     assert key not in logged and SENTINEL not in logged
+    translation.deactivate()
 
 
 def test_another_team_and_the_public_get_404_for_an_endpoint_run(
