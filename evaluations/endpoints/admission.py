@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.utils import timezone
@@ -44,8 +45,16 @@ def endpoint_add(
     max_tokens: int | None = 512,
     reasoning: bool | None = None,
     system_prompt: str = "",
+    price_in_per_million: Decimal | None = None,
+    price_out_per_million: Decimal | None = None,
+    price_currency: str = "USD",
 ) -> Endpoint:
-    """Save an endpoint; an evaluator's is approved at once, a team member's is proposed."""
+    """Save an endpoint; an evaluator's is approved at once, a team member's is proposed.
+
+    Prices (per million input and output tokens, in ``price_currency``) are optional but come
+    together; they give the runs' estimated cost. Errors: RunError (unsafe_url, bad_limits,
+    bad_prices), RunNotFound for a team member and a model of no team.
+    """
     try:
         url = validate_endpoint_url_sync(base_url, allow_private=settings.ENDPOINT_ALLOW_PRIVATE)
     except ValueError as exc:
@@ -59,6 +68,7 @@ def endpoint_add(
             _("Limits must be positive: requests in flight, per minute and the timeout."),
             code="bad_limits",
         )
+    prices = endpoint_prices(price_in_per_million, price_out_per_million, price_currency)
     evaluator = is_evaluator(user)
     if not evaluator and model.team_id is None:
         raise RunNotFound("No such model.", code="not_found", field="model")
@@ -75,6 +85,7 @@ def endpoint_add(
         max_tokens=max_tokens,
         reasoning=reasoning,
         system_prompt=system_prompt,
+        **prices,
         state=Endpoint.State.APPROVED if evaluator else Endpoint.State.PROPOSED,
         proposed_by=user if getattr(user, "pk", None) else None,
         approved_by=user if evaluator and getattr(user, "pk", None) else None,
@@ -82,6 +93,35 @@ def endpoint_add(
     )
     log.info("endpoint added id=%s model=%s state=%s", endpoint.pk, model.slug, endpoint.state)
     return endpoint
+
+
+def endpoint_prices(price_in, price_out, currency: str = "USD") -> dict:
+    """The endpoint's price fields, checked: both prices or neither, not negative, a 3-letter
+    currency code. Raises RunError(code="bad_prices", field="price_in") otherwise."""
+    if (price_in is None) != (price_out is None):
+        raise RunError(
+            _("Give both prices, per million input and per million output tokens, or neither."),
+            code="bad_prices",
+            field="price_in",
+        )
+    currency = (currency or "USD").strip().upper()
+    try:
+        values = [None if p is None else Decimal(str(p)) for p in (price_in, price_out)]
+    except InvalidOperation as exc:
+        raise RunError(_("A price must be a number."), code="bad_prices", field="price_in") from exc
+    if any(v is not None and (not v.is_finite() or v < 0) for v in values) or not (
+        len(currency) == 3 and currency.isalpha() and currency.isascii()
+    ):
+        raise RunError(
+            _("Prices must be zero or more, with a three-letter currency code such as USD."),
+            code="bad_prices",
+            field="price_in",
+        )
+    return {
+        "price_in_per_million": values[0],
+        "price_out_per_million": values[1],
+        "price_currency": currency,
+    }
 
 
 def endpoint_approve(*, endpoint: Endpoint, user) -> bool:
