@@ -7,31 +7,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluations', '0007_run_error_params'),
-        ('leaderboard', '0009_corrections'),
+        ("evaluations", "0007_run_error_params"),
+        ("leaderboard", "0009_corrections"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='endpoint',
-            name='price_currency',
-            field=models.CharField(default='USD', help_text='ISO 4217, e.g. USD, KRW.', max_length=3, verbose_name='price currency'),
+            model_name="endpoint",
+            name="price_currency",
+            field=models.CharField(
+                default="USD",
+                help_text="ISO 4217, e.g. USD, KRW.",
+                max_length=3,
+                verbose_name="price currency",
+            ),
         ),
         migrations.AddField(
-            model_name='endpoint',
-            name='price_in_per_million',
-            field=models.DecimalField(blank=True, decimal_places=4, help_text="Optional; with the output price it gives a run's estimated cost.", max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='price per 1M input tokens'),
+            model_name="endpoint",
+            name="price_in_per_million",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=4,
+                help_text="Optional; with the output price it gives a run's estimated cost.",
+                max_digits=12,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                verbose_name="price per 1M input tokens",
+            ),
         ),
         migrations.AddField(
-            model_name='endpoint',
-            name='price_out_per_million',
-            field=models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='price per 1M output tokens'),
+            model_name="endpoint",
+            name="price_out_per_million",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=4,
+                max_digits=12,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                verbose_name="price per 1M output tokens",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='endpoint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('price_in_per_million__isnull', True), ('price_out_per_million__isnull', True)), models.Q(('price_in_per_million__gte', 0), ('price_in_per_million__isnull', False), ('price_out_per_million__gte', 0), ('price_out_per_million__isnull', False)), _connector='OR'), name='endpoint_prices_both_or_none', violation_error_message='Give both prices, per million input and per million output tokens, or neither.'),
+            model_name="endpoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("price_in_per_million__isnull", True),
+                        ("price_out_per_million__isnull", True),
+                    ),
+                    models.Q(
+                        ("price_in_per_million__gte", 0),
+                        ("price_in_per_million__isnull", False),
+                        ("price_out_per_million__gte", 0),
+                        ("price_out_per_million__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="endpoint_prices_both_or_none",
+                violation_error_message="Give both prices, per million input and per million output tokens, or neither.",
+            ),
         ),
     ]

@@ -141,6 +141,7 @@ def test_a_redis_restart_mid_run_leaves_every_item_answered_exactly_once(
         elif time.monotonic() - quiet_since > 8:
             break  # nothing stored for 8 s: the batches' messages were lost
         time.sleep(0.1)
+    print(f"after the restart: {run.status} {run.reason_code!r}, {done} of {ITEMS} stored")
     if run.status == EndpointRun.Status.RUNNING and done < ITEMS:
         EndpointRun.objects.filter(pk=run.pk).update(
             heartbeat_at=timezone.now() - timedelta(hours=1)
