@@ -87,6 +87,18 @@ class PrivateRedis:
             self.process.wait(timeout=10)
 
 
+def use_broker(url: str, *, eager: bool) -> None:
+    """Send this process's tasks to ``url``: the connection and producer pools made for the
+    broker used before (by an earlier worker test) are dropped, or they would keep sending there.
+    """
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app.conf.broker_url = url
+    celery_app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def private_redis(settings, tmp_path):
     """A private Redis as the broker of this test and its workers; stopped afterwards."""
@@ -98,14 +110,11 @@ def private_redis(settings, tmp_path):
         pytest.skip("redis-server is not installed here, so a private Redis cannot be started")
     server = PrivateRedis(free_port(), tmp_path)
     server.start()
-    before = (celery_app.conf.broker_url, celery_app.conf.task_always_eager, settings.REDIS_URL)
+    before = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
     settings.REDIS_URL = server.url  # the workers' broker and shared limits (tests.workers)
-    celery_app.conf.broker_url = server.url
-    celery_app.conf.task_always_eager = False
-    celery_app.close()  # drop connections made to the broker this process used before
+    use_broker(server.url, eager=False)
     yield server
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager, _ = before
-    celery_app.close()
+    use_broker(before[0], eager=before[1])
     server.kill()
 
 
