@@ -117,6 +117,12 @@ def endpoint_prices(price_in, price_out, currency: str = "USD") -> dict:
             code="bad_prices",
             field="price_in",
         )
+    if any(v is not None and (v >= 10**8 or v != v.quantize(Decimal("0.0001"))) for v in values):
+        raise RunError(
+            _("A price per million tokens is below 100,000,000, with at most four decimals."),
+            code="bad_prices",
+            field="price_in",
+        )
     return {
         "price_in_per_million": values[0],
         "price_out_per_million": values[1],

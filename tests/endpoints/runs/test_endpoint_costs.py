@@ -80,6 +80,8 @@ def test_add_endpoint_sets_the_prices_and_they_are_optional(model_a, server, cap
         ("--price-out", "1"),
         ("--price-in", "-1", "--price-out", "1"),
         ("--price-in", "1", "--price-out", "1", "--currency", "dollars"),
+        ("--price-in", "100000000", "--price-out", "1"),
+        ("--price-in", "0.00001", "--price-out", "1"),
     ],
 )
 def test_add_endpoint_refuses_one_price_a_negative_price_or_a_bad_currency(model_a, server, extra):
