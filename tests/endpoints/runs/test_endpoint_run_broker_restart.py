@@ -87,11 +87,12 @@ class PrivateRedis:
             self.process.wait(timeout=10)
 
 
-def use_broker(url: str, *, eager: bool) -> None:
-    """Send this process's tasks to ``url``: the connection and producer pools made for the
-    broker used before (by an earlier worker test) are dropped, or they would keep sending there.
+def use_broker(url: str, *, eager: bool, close: bool = False) -> None:
+    """Send this process's tasks to ``url``. The app's connection and producer pools for the
+    broker used until now are dropped (or they would keep sending there); with ``close``, also
+    closed (only for the private broker: kombu shares a broker's pools across the process).
     """
-    if celery_app._pool is not None:
+    if close and celery_app._pool is not None:
         celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
@@ -114,7 +115,7 @@ def private_redis(settings, tmp_path):
     settings.REDIS_URL = server.url  # the workers' broker and shared limits (tests.workers)
     use_broker(server.url, eager=False)
     yield server
-    use_broker(before[0], eager=before[1])
+    use_broker(before[0], eager=before[1], close=True)
     server.kill()
 
 
