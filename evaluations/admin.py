@@ -80,3 +80,6 @@ class EvaluationRunAdmin(admin.ModelAdmin):
 
         cancelled = sum(run_cancel_by_evaluator(user=request.user, run=run) for run in queryset)
         self.message_user(request, _("%d runs cancelled.") % cancelled, messages.SUCCESS)
+
+
+from .endpoints import admin as endpoint_admin  # noqa: E402,F401  (registers the Endpoint admin)

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitV
 from rest_framework.routers import SimpleRouter
 
 from evaluations import api as runs_api
+from evaluations.endpoints import api as endpoint_runs_api
 from leaderboard import api as public_api
 from leaderboard.decisions import api as evaluator_api
 
@@ -40,6 +41,26 @@ v1 = [
     path("runs/<uuid:run_id>/cancel/", runs_api.RunCancelView.as_view(), name="run-cancel"),
     path("runs/<uuid:run_id>/feedback/", runs_api.RunFeedbackView.as_view(), name="run-feedback"),
     path("runs/<uuid:run_id>/official/", runs_api.RunOfficialView.as_view(), name="run-official"),
+    path(
+        "endpoint-runs/",
+        endpoint_runs_api.EndpointRunListCreateView.as_view(),
+        name="endpoint-runs",
+    ),
+    path(
+        "endpoint-runs/<uuid:run_id>/",
+        endpoint_runs_api.EndpointRunDetailView.as_view(),
+        name="endpoint-run",
+    ),
+    path(
+        "endpoint-runs/<uuid:run_id>/pause/",
+        endpoint_runs_api.EndpointRunPauseView.as_view(),
+        name="endpoint-run-pause",
+    ),
+    path(
+        "endpoint-runs/<uuid:run_id>/resume/",
+        endpoint_runs_api.EndpointRunResumeView.as_view(),
+        name="endpoint-run-resume",
+    ),
     path("auth/token/", api_tokens.TokenLoginView.as_view(), name="token-login"),
     path("auth/tokens/", api_tokens.TokenListCreateView.as_view(), name="tokens-api"),
     path("auth/tokens/<str:token_key>/", api_tokens.TokenRevokeView.as_view(), name="token-revoke"),

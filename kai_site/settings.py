@@ -270,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "evaluations.models.EvaluationRun.Status",
         "ScoreModeEnum": "leaderboard.models.ScoreMode",
         "RunModeEnum": "leaderboard.models.Mode",
+        "EndpointRunStatusEnum": "evaluations.endpoints.models.EndpointRun.Status",
     },
 }
 # API tokens expire (a leaked token in a team's CI stops working on its own); 0 = never.

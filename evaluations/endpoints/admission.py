@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
@@ -84,13 +85,18 @@ def endpoint_add(
     max_tokens: int | None = 512,
     reasoning: bool | None = None,
     system_prompt: str = "",
+    price_in_per_million: Decimal | None = None,
+    price_out_per_million: Decimal | None = None,
+    price_currency: str = "USD",
 ) -> Endpoint:
     """Save an endpoint; an evaluator's is approved at once, a team member's is proposed.
 
     Every setting goes through ``checks.endpoint_check``; the first problem is raised as a
     ``RunError`` (codes ``unsafe_url``, ``bad_limits``, ``bad_settings``; ``field`` names the
     setting) and nothing is saved. Anyone but an evaluator or a member of the model's team
-    gets ``RunNotFound``. The key is stored encrypted; the change is audited (no key, the
+    gets ``RunNotFound``. Prices (per million input and output tokens, in ``price_currency``)
+    are optional but come together (``endpoint_prices``; code ``bad_prices``); they give the
+    runs' estimated cost. The key is stored encrypted; the change is audited (no key, the
     address only as a digest).
     """
     if not may_propose_for(user, model):
@@ -110,6 +116,7 @@ def endpoint_add(
         name, message = next(iter(invalid.errors.items()))
         code = _FIELD_CODES.get(name, "bad_settings")
         raise RunError(message, code=code, field=name) from None
+    prices = endpoint_prices(price_in_per_million, price_out_per_million, price_currency)
     evaluator = is_evaluator(user)
     now = timezone.now()
     with transaction.atomic():
@@ -125,6 +132,7 @@ def endpoint_add(
             max_tokens=max_tokens,
             reasoning=reasoning,
             system_prompt=system_prompt,
+            **prices,
             state=Endpoint.State.APPROVED if evaluator else Endpoint.State.PROPOSED,
             proposed_by=user if getattr(user, "pk", None) else None,
             approved_by=user if evaluator and getattr(user, "pk", None) else None,
@@ -134,6 +142,41 @@ def endpoint_add(
         audit.audit_record(user, action, endpoint, None, endpoint_snapshot(endpoint))
     log.info("endpoint added id=%s model=%s state=%s", endpoint.pk, model.slug, endpoint.state)
     return endpoint
+
+
+def endpoint_prices(price_in, price_out, currency: str = "USD") -> dict:
+    """The endpoint's price fields, checked: both prices or neither, not negative, a 3-letter
+    currency code. Raises RunError(code="bad_prices", field="price_in") otherwise."""
+    if (price_in is None) != (price_out is None):
+        raise RunError(
+            _("Give both prices, per million input and per million output tokens, or neither."),
+            code="bad_prices",
+            field="price_in",
+        )
+    currency = (currency or "USD").strip().upper()
+    try:
+        values = [None if p is None else Decimal(str(p)) for p in (price_in, price_out)]
+    except InvalidOperation as exc:
+        raise RunError(_("A price must be a number."), code="bad_prices", field="price_in") from exc
+    if any(v is not None and (not v.is_finite() or v < 0) for v in values) or not (
+        len(currency) == 3 and currency.isalpha() and currency.isascii()
+    ):
+        raise RunError(
+            _("Prices must be zero or more, with a three-letter currency code such as USD."),
+            code="bad_prices",
+            field="price_in",
+        )
+    if any(v is not None and (v >= 10**8 or v != v.quantize(Decimal("0.0001"))) for v in values):
+        raise RunError(
+            _("A price per million tokens is below 100,000,000, with at most four decimals."),
+            code="bad_prices",
+            field="price_in",
+        )
+    return {
+        "price_in_per_million": values[0],
+        "price_out_per_million": values[1],
+        "price_currency": currency,
+    }
 
 
 def _review(*, endpoint: Endpoint, user, action: str, changes: dict) -> bool:

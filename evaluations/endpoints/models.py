@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +37,26 @@ class Endpoint(models.Model):
     max_in_flight = models.PositiveIntegerField(default=4)
     requests_per_minute = models.PositiveIntegerField(null=True, blank=True)
     timeout = models.FloatField(default=60.0)
+    price_in_per_million = models.DecimalField(
+        _("price per 1M input tokens"),
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Optional; with the output price it gives a run's estimated cost."),
+    )
+    price_out_per_million = models.DecimalField(
+        _("price per 1M output tokens"),
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    price_currency = models.CharField(
+        _("price currency"), max_length=3, default="USD", help_text=_("ISO 4217, e.g. USD, KRW.")
+    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.PROPOSED)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -59,6 +81,21 @@ class Endpoint(models.Model):
                 condition=Q(max_in_flight__gte=1), name="endpoint_max_in_flight_positive"
             ),
             models.CheckConstraint(condition=Q(timeout__gt=0), name="endpoint_timeout_positive"),
+            models.CheckConstraint(
+                condition=(
+                    Q(price_in_per_million__isnull=True, price_out_per_million__isnull=True)
+                    | Q(
+                        price_in_per_million__isnull=False,
+                        price_out_per_million__isnull=False,
+                        price_in_per_million__gte=0,
+                        price_out_per_million__gte=0,
+                    )
+                ),
+                name="endpoint_prices_both_or_none",
+                violation_error_message=_(
+                    "Give both prices, per million input and per million output tokens, or neither."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from leaderboard.models import is_evaluator, team_ids_of
 
+from .costs import EstimatedCost, estimated_cost
 from .limits import limit_store
 from .models import EndpointResponse, EndpointRun
 
@@ -121,3 +122,33 @@ def endpoint_run_progress(run: EndpointRun, *, live: bool = True) -> Progress:
         tokens_out=sums["tout"] or 0,
         seconds=seconds,
     )
+
+
+def endpoint_run_cost(run: EndpointRun, progress: Progress) -> EstimatedCost | None:
+    """The run's estimated cost so far by its endpoint's prices; None when no price is set.
+
+    The one rule (``costs.estimated_cost``) behind the evaluator page and the API.
+    """
+    return estimated_cost(
+        run.endpoint, tokens_in=progress.tokens_in, tokens_out=progress.tokens_out
+    )
+
+
+@dataclass
+class Outcome:
+    """What scoring made of the stored answers: the scored run, its result and categories."""
+
+    scored: object | None  # the EvaluationRun, once the answers were submitted
+    result: object | None  # its RunResult, once it succeeded
+    categories: list
+
+
+def endpoint_run_outcome(run: EndpointRun) -> Outcome:
+    """The scored run of an endpoint run with its result and per-category results (pages and
+    API alike). The result's feedback is read through ``RunResult.shown_feedback``, which never
+    shows an answer as written on a benchmark with hidden questions."""
+    scored = run.evaluation_run
+    succeeded = scored is not None and scored.status == "succeeded"
+    result = getattr(scored, "result", None) if succeeded else None
+    categories = list(scored.categories.all()) if result is not None else []
+    return Outcome(scored=scored, result=result, categories=categories)

@@ -23,14 +23,15 @@ def endpoint_run_list(request):
 def endpoint_run_detail(request, run_id):
     run = selectors.endpoint_run_get(run_id=run_id, user=request.user)
     evaluator = is_evaluator(request.user)
-    scored = run.evaluation_run
-    result = getattr(scored, "result", None) if scored and scored.status == "succeeded" else None
+    outcome = selectors.endpoint_run_outcome(run)
+    progress = selectors.endpoint_run_progress(run)
     context = {
         "run": run,
-        "progress": selectors.endpoint_run_progress(run),
-        "scored": scored,
-        "result": result,
-        "categories": list(scored.categories.all()) if result else [],
+        "progress": progress,
+        "cost": selectors.endpoint_run_cost(run, progress) if evaluator else None,
+        "scored": outcome.scored,
+        "result": outcome.result,
+        "categories": outcome.categories,
         "is_evaluator": evaluator,
     }
     template = "endpoints/run_detail.html" if evaluator else "endpoints/run_team.html"

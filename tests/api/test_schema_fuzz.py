@@ -1,5 +1,6 @@
 """Schemathesis against the schema, in-process through WSGI: no server error, and every answer
-conforms to the schema. Once anonymous and once with a team token; bounded in examples.
+conforms to the schema. Once anonymous and once with a team token; bounded in examples. The
+endpoint-run operations also with an evaluator's token, and on a real answered run.
 
 Driven by hand (one Hypothesis run per operation and generation mode) rather than through
 schemathesis' pytest plugin, whose lazy fixture loader does not work with pytest 9.
@@ -64,12 +65,15 @@ def mostly_rejected(statuses: list[int]) -> bool:
     return bool(counted) and len(about_the_data) / len(counted) >= 0.1
 
 
-def fuzz(schema, headers: dict) -> list[str]:
-    """Run every operation in both generation modes; the failures, one line each."""
+def fuzz(schema, headers: dict, under: str = "") -> list[str]:
+    """Run every operation (whose path starts with ``under``) in both generation modes; the
+    failures, one line each."""
     failures = []
     statuses: list[int] = []  # of the current operation and mode
     for result in schema.get_all_operations():
         operation = result.ok()
+        if not operation.path.startswith(under):
+            continue
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             statuses.clear()
 
@@ -125,3 +129,66 @@ def test_the_api_answers_a_team_token_as_documented(api_schema, member_a):
     _, token = token_client(member_a)
     failures = fuzz(api_schema, headers={"Authorization": f"Token {token}"})
     assert not failures, "\n\n".join(failures)
+
+
+ENDPOINT_RUNS = "/api/v1/endpoint-runs"
+
+
+@pytest.fixture
+def endpoint_run(settings, tmp_path, evaluator, model_a, phase):
+    """An endpoint run answered by our fake OpenAI-compatible server and scored (tasks eager)."""
+    import json
+
+    from django.core.management import call_command
+    from django.test import TestCase
+
+    from evaluations.endpoints.secrets import ApiKey
+    from evaluations.endpoints.services import endpoint_add, endpoint_run_start
+    from tests.endpoints.fake_openai import API_KEY, FakeOpenAI
+    from tests.endpoints.runs.conftest import answer_table, key_rows
+    from tests.factories import BenchmarkFactory
+
+    settings.ENDPOINT_ALLOW_PRIVATE = True
+    settings.ENDPOINT_RETRY_BASE_DELAY = 0.0
+    settings.ENDPOINT_BATCH_SIZE = 5
+    bench = BenchmarkFactory(code="ko-mc", name="Korean MC", metric="accuracy", item_count=None)
+    path = tmp_path / "hidden-key.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in key_rows()) + "\n")
+    call_command("import_benchmark", str(path), "--benchmark", bench.code)
+    with FakeOpenAI() as server:
+        server.answers = answer_table(bench, correct=6)
+        endpoint = endpoint_add(
+            user=evaluator,
+            model=model_a,
+            base_url=server.url,
+            served_model=server.model,
+            api_key=ApiKey(API_KEY),
+            max_in_flight=3,
+        )
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            run = endpoint_run_start(
+                user=evaluator, endpoint=endpoint, phase=phase, benchmark=bench
+            )
+    run.refresh_from_db()
+    assert run.status == "answered" and run.evaluation_run.status == "succeeded"
+    return run
+
+
+def test_the_endpoint_run_api_answers_evaluators_and_teams_as_documented(
+    api_schema, endpoint_run, evaluator, member_a
+):
+    for user in (evaluator, member_a):
+        headers = {"Authorization": f"Token {token_client(user)[1]}"}
+        failures = fuzz(api_schema, headers=headers, under=ENDPOINT_RUNS)
+        assert not failures, "\n\n".join(failures)
+        # And on a real, answered and scored run (random ids only ever find nothing).
+        for result in api_schema.get_all_operations():
+            operation = result.ok()
+            if operation.path.startswith(ENDPOINT_RUNS + "/{run_id}"):
+                case = operation.Case(path_parameters={"run_id": str(endpoint_run.pk)})
+                response = case.call_and_validate(headers=headers, checks=CHECKS)
+                expected = {"get": 200, "post": 409 if user == evaluator else 404}
+                assert response.status_code == expected[operation.method.lower()], (
+                    operation.label,
+                    response.text[:300],
+                )

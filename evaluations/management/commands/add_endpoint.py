@@ -1,4 +1,5 @@
 import os
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -32,6 +33,18 @@ class Command(BaseCommand):
             help="Ask for reasoning on or off (default: send nothing).",
         )
 
+        parser.add_argument(
+            "--price-in",
+            type=Decimal,
+            help="Optional: price per 1M input tokens (with --price-out), for the estimated cost.",
+        )
+        parser.add_argument(
+            "--price-out",
+            type=Decimal,
+            help="Optional: price per 1M output tokens (with --price-in).",
+        )
+        parser.add_argument("--currency", default="USD", help="The prices' currency (ISO 4217).")
+
     def handle(self, *args, **options):
         try:
             model = FoundationModel.objects.get(slug=options["model"])
@@ -61,6 +74,9 @@ class Command(BaseCommand):
                 temperature=options["temperature"],
                 max_tokens=options["max_tokens"],
                 reasoning=reasoning,
+                price_in_per_million=options["price_in"],
+                price_out_per_million=options["price_out"],
+                price_currency=options["currency"],
             )
         except RunError as exc:
             raise CommandError(exc.message) from exc

@@ -140,6 +140,8 @@ def test_a_model_that_repeats_the_question_does_not_show_it_to_the_team(
         reverse("portal:run_json", args=[scored.pk]),
         reverse("api:run", args=[scored.pk]),
         reverse("api:run-feedback", args=[scored.pk]),
+        reverse("api:endpoint-run", args=[run.pk]),
+        reverse("api:endpoint-runs"),
     ]
     for url, body in crawl(team, starts, limit=40).items():
         assert SENTINEL.encode() not in body, url
