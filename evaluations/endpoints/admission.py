@@ -253,7 +253,11 @@ def endpoint_config(endpoint: Endpoint) -> EndpointConfig:
 
 
 def endpoint_settings(endpoint: Endpoint) -> dict:
-    """The run card's copy of the endpoint (never the key)."""
+    """The run card's copy of the endpoint (never the key).
+
+    Prices are copied as decimal strings (or None), so a run's estimated cost stays what it was
+    when the run started, whatever the endpoint's prices become later.
+    """
     return {
         "base_url": endpoint.base_url,
         "served_model": endpoint.served_model,
@@ -264,7 +268,14 @@ def endpoint_settings(endpoint: Endpoint) -> dict:
         "max_in_flight": endpoint.max_in_flight,
         "requests_per_minute": endpoint.requests_per_minute,
         "timeout": endpoint.timeout,
+        "price_in_per_million": _decimal_text(endpoint.price_in_per_million),
+        "price_out_per_million": _decimal_text(endpoint.price_out_per_million),
+        "price_currency": endpoint.price_currency,
     }
+
+
+def _decimal_text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def endpoint_limiter(endpoint: Endpoint, store) -> EndpointLimiter:

@@ -6,6 +6,7 @@ import asyncio
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Sum
@@ -125,13 +126,19 @@ def endpoint_run_progress(run: EndpointRun, *, live: bool = True) -> Progress:
 
 
 def endpoint_run_cost(run: EndpointRun, progress: Progress) -> EstimatedCost | None:
-    """The run's estimated cost so far by its endpoint's prices; None when no price is set.
-
-    The one rule (``costs.estimated_cost``) behind the evaluator page and the API.
+    """The run's estimated cost so far by the prices its card copied at the start (the
+    endpoint's current prices for a run started before cards carried them); None when no price
+    is set. The one rule (``costs.estimated_cost``) behind the evaluator page and the API.
     """
-    return estimated_cost(
-        run.endpoint, tokens_in=progress.tokens_in, tokens_out=progress.tokens_out
-    )
+    card = run.card or {}
+    prices = run.endpoint
+    if "price_in_per_million" in card:
+        prices = SimpleNamespace(
+            price_in_per_million=card.get("price_in_per_million"),
+            price_out_per_million=card.get("price_out_per_million"),
+            price_currency=card.get("price_currency") or "USD",
+        )
+    return estimated_cost(prices, tokens_in=progress.tokens_in, tokens_out=progress.tokens_out)
 
 
 @dataclass

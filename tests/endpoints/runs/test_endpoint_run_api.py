@@ -56,12 +56,18 @@ def answered(staff, endpoint, model_a, phase, benchmark, server):
     return EndpointRun.objects.get(pk=response.json()["id"])
 
 
-def test_an_evaluator_starts_a_run_and_reads_its_progress_card_and_cost(
-    staff, answered, endpoint, server
-):
+@pytest.fixture
+def priced(endpoint):
+    """Prices set before the run starts: the run card copies them."""
     Endpoint.objects.filter(pk=endpoint.pk).update(
         price_in_per_million=Decimal("0.50"), price_out_per_million=Decimal("1.50")
     )
+    return endpoint
+
+
+def test_an_evaluator_starts_a_run_and_reads_its_progress_card_and_cost(
+    staff, priced, answered, endpoint, server
+):
     body = staff.get(detail(answered)).json()
     assert body["status"] == "answered" and body["is_final"] is True
     progress = body["progress"]
@@ -86,6 +92,12 @@ def test_an_evaluator_starts_a_run_and_reads_its_progress_card_and_cost(
     assert {c["category"] for c in body["categories"]} == {"law", "math"}
     content = staff.get(detail(answered)).content.decode()
     assert server.api_key not in content and "api_key" not in content
+    # A later change of the endpoint's prices does not rewrite what this run cost.
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        price_in_per_million=Decimal("9"), price_out_per_million=Decimal("9")
+    )
+    again = staff.get(detail(answered)).json()["estimated_cost"]
+    assert again == body["estimated_cost"]
 
 
 def test_without_prices_the_estimated_cost_is_null_and_the_page_says_no_price_set(
