@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitV
 from rest_framework.routers import SimpleRouter
 
 from evaluations import api as runs_api
+from evaluations.panels import api as panels_api
 from leaderboard import api as public_api
 from leaderboard.decisions import api as evaluator_api
 
@@ -28,6 +29,11 @@ v1 = [
         "phases/<slug:slug>/leaderboard/",
         public_api.PhaseLeaderboardView.as_view(),
         name="phase-leaderboard",
+    ),
+    path(
+        "phases/<slug:slug>/panels/",
+        panels_api.PhasePanelsView.as_view(),
+        name="phase-panels",
     ),
     path(
         "phases/<slug:slug>/publish/",

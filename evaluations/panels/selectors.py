@@ -39,7 +39,12 @@ def rater_page(rater: Rater) -> dict:
                 }
             )
         rows.append({"label": lab.label, "cells": cells})
-    return {"panel": rater.panel, "criteria": criteria, "rows": rows}
+    return {
+        "panel": rater.panel,
+        "criteria": criteria,
+        "rows": rows,
+        "comment_consent": rater.comment_consent,
+    }
 
 
 def rater_json(rater: Rater) -> dict:
