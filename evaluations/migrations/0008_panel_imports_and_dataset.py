@@ -6,40 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluations', '0007_run_error_params'),
+        ("evaluations", "0007_run_error_params"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='panel',
-            name='dataset_salt',
-            field=models.CharField(blank=True, editable=False, help_text="Server-side key of the anonymised dataset's rater ids; drawn on first use.", max_length=64),
+            model_name="panel",
+            name="dataset_salt",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="Server-side key of the anonymised dataset's rater ids; drawn on first use.",
+                max_length=64,
+            ),
         ),
         migrations.AddField(
-            model_name='rater',
-            name='comment_consent',
-            field=models.BooleanField(default=False, help_text='The rater agreed that their comments appear in the published dataset.'),
+            model_name="rater",
+            name="comment_consent",
+            field=models.BooleanField(
+                default=False,
+                help_text="The rater agreed that their comments appear in the published dataset.",
+            ),
         ),
         migrations.AddField(
-            model_name='rater',
-            name='external_id',
-            field=models.CharField(blank=True, help_text='Imported raters: their id in the imported file (never published).', max_length=100),
+            model_name="rater",
+            name="external_id",
+            field=models.CharField(
+                blank=True,
+                help_text="Imported raters: their id in the imported file (never published).",
+                max_length=100,
+            ),
         ),
         migrations.AddField(
-            model_name='rater',
-            name='imported',
+            model_name="rater",
+            name="imported",
             field=models.BooleanField(default=False),
         ),
         migrations.AlterField(
-            model_name='rater',
-            name='user',
-            field=models.ForeignKey(blank=True, help_text='Empty for a rater whose ratings were imported from elsewhere.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='panel_seats', to=settings.AUTH_USER_MODEL),
+            model_name="rater",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty for a rater whose ratings were imported from elsewhere.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="panel_seats",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rater',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('panel', 'external_id'), name='rater_external_id_unique_in_panel'),
+            model_name="rater",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("panel", "external_id"),
+                name="rater_external_id_unique_in_panel",
+            ),
         ),
     ]

@@ -114,8 +114,13 @@ def panel_record(summary: published.PanelSummary) -> dict:
             "ratings": None
             if summary.votes.ratings is None
             else [
-                {"model": v.model.slug, "rating": v.rating, "low": v.low, "high": v.high,
-                 "votes": v.votes}
+                {
+                    "model": v.model.slug,
+                    "rating": v.rating,
+                    "low": v.low,
+                    "high": v.high,
+                    "votes": v.votes,
+                }
                 for v in summary.votes.ratings
             ],
         }
@@ -153,8 +158,13 @@ def panel_record(summary: published.PanelSummary) -> dict:
                 "alpha": alphas[c.pk].alpha if c.pk in alphas else None,
                 "raters": alphas[c.pk].raters if c.pk in alphas else 0,
                 "means": [
-                    {"model": m.model.slug, "mean": m.mean, "low": m.low, "high": m.high,
-                     "raters": m.raters}
+                    {
+                        "model": m.model.slug,
+                        "mean": m.mean,
+                        "low": m.low,
+                        "high": m.high,
+                        "raters": m.raters,
+                    }
                     for m in summary.means
                     if m.criterion.pk == c.pk
                 ],

@@ -178,12 +178,15 @@ def _check(text: str, panel: Panel) -> _Checked:
             problems.append(
                 _("The rating “%(rating)s” is not a whole number.") % {"rating": values["rating"]}
             )
-        if value is not None and criterion is not None:
-            if not criterion.scale_min <= value <= criterion.scale_max:
-                problems.append(
-                    _("The rating %(rating)s is outside the scale %(low)s–%(high)s.")
-                    % {"rating": value, "low": criterion.scale_min, "high": criterion.scale_max}
-                )
+        if (
+            value is not None
+            and criterion is not None
+            and not criterion.scale_min <= value <= criterion.scale_max
+        ):
+            problems.append(
+                _("The rating %(rating)s is outside the scale %(low)s–%(high)s.")
+                % {"rating": value, "low": criterion.scale_min, "high": criterion.scale_max}
+            )
         consent = values.get("consent", "").casefold()
         if consent not in YES | NO:
             problems.append(

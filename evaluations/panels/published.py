@@ -91,16 +91,12 @@ def panel_summary(panel: Panel) -> PanelSummary:
             )
     if summary.is_public_panel:
         summary.votes = vote_results(panel)
-        summary.votes_cast = (
-            Comparison.objects.filter(rater__panel=panel).exclude(vote="").count()
-        )
+        summary.votes_cast = Comparison.objects.filter(rater__panel=panel).exclude(vote="").count()
     return summary
 
 
 def phase_panel_summaries(*, phase: Phase) -> list[PanelSummary]:
     """Every panel of the phase, in order, with its published aggregates (callers check
     `panels_visible` first and answer 404 when it is False)."""
-    panels = Panel.objects.filter(phase=phase).select_related(
-        "phase", "component", "conversion"
-    )
+    panels = Panel.objects.filter(phase=phase).select_related("phase", "component", "conversion")
     return [panel_summary(p) for p in panels]

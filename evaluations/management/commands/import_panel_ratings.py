@@ -33,9 +33,7 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(_("%(path)s: no such file.") % {"path": path})
             try:
-                summary = ratings_import(
-                    phase_slug=phase, panel_code=panel, data=path.read_bytes()
-                )
+                summary = ratings_import(phase_slug=phase, panel_code=panel, data=path.read_bytes())
             except RatingsImportError as exc:
                 lines = [f"{path}: {problem}" for problem in exc.problems]
                 lines.append(_("Nothing was saved."))

@@ -85,8 +85,11 @@ def test_after_the_announcement_adopting_needs_a_reason_and_changes_nothing_with
     assert not ComponentPoints.objects.filter(assessment__team=zebra.team).exists()
     client.post(
         url,
-        {"team": zebra.team.slug, "correction_reason_ko": "패널 점수 반영",
-         "correction_reason_en": "Panel points adopted"},
+        {
+            "team": zebra.team.slug,
+            "correction_reason_ko": "패널 점수 반영",
+            "correction_reason_en": "Panel points adopted",
+        },
     )
     assert ComponentPoints.objects.get(assessment__team=zebra.team).points == Decimal("13.50")
 

@@ -125,7 +125,9 @@ def test_consent_must_be_yes_or_no_and_the_same_for_a_rater(pro_panel, team_mode
         "Line 4: The consent “maybe” is not yes or no.",
     ]
     _import(pro_panel, head + f"a,{m},usefulness,3,ok,yes\nb,{m},usefulness,3,,\n")
-    consent = dict(Rater.objects.filter(imported=True).values_list("external_id", "comment_consent"))
+    consent = dict(
+        Rater.objects.filter(imported=True).values_list("external_id", "comment_consent")
+    )
     assert consent == {"a": True, "b": False}
 
 
@@ -134,7 +136,10 @@ def test_the_command_prints_every_problem_with_the_file_and_line(pro_panel, team
     path.write_text(HEADER + f"a,{team_models[0].slug},usefulness,7,\n", encoding="utf-8")
     with pytest.raises(CommandError) as caught:
         call_command(
-            "import_panel_ratings", str(path), phase=pro_panel.phase.slug, panel="pro",
+            "import_panel_ratings",
+            str(path),
+            phase=pro_panel.phase.slug,
+            panel="pro",
             language="en",
         )
     assert f"{path}: Line 2: The rating 7 is outside the scale 1–5." in str(caught.value)
@@ -142,7 +147,10 @@ def test_the_command_prints_every_problem_with_the_file_and_line(pro_panel, team
     # in Korean too
     with pytest.raises(CommandError) as caught:
         call_command(
-            "import_panel_ratings", str(path), phase=pro_panel.phase.slug, panel="pro",
+            "import_panel_ratings",
+            str(path),
+            phase=pro_panel.phase.slug,
+            panel="pro",
             language="ko",
         )
     assert "2행" in str(caught.value) and "저장하지 않았습니다" in str(caught.value)
@@ -154,8 +162,12 @@ def test_the_command_imports_a_good_file(pro_panel, team_models, tmp_path):
     path.write_text(HEADER + f"a,{team_models[0].slug},usefulness,4,\n", encoding="utf-8")
     out = StringIO()
     call_command(
-        "import_panel_ratings", str(path), phase=pro_panel.phase.slug, panel="pro",
-        language="en", stdout=out,
+        "import_panel_ratings",
+        str(path),
+        phase=pro_panel.phase.slug,
+        panel="pro",
+        language="en",
+        stdout=out,
     )
     assert "Imported 1 ratings of 1 models by 1 raters (1 new)" in out.getvalue()
     assert Rating.objects.get().value == 4
@@ -168,6 +180,9 @@ def test_an_unknown_phase_or_panel_is_named(pro_panel, tmp_path):
         call_command("import_panel_ratings", str(path), phase="nope", panel="pro", language="en")
     with pytest.raises(CommandError, match="has no panel with the code “nope”"):
         call_command(
-            "import_panel_ratings", str(path), phase=pro_panel.phase.slug, panel="nope",
+            "import_panel_ratings",
+            str(path),
+            phase=pro_panel.phase.slug,
+            panel="nope",
             language="en",
         )

@@ -73,16 +73,26 @@ def public_panel(evaluator, phase, public_component, team_models):
     voters = [Rater.objects.create(panel=panel, user=UserFactory()) for _ in range(3)]
     a, b, c = team_models
     for voter, (left, right, vote) in zip(
-        voters * 2, [(a, b, "a"), (a, c, "a"), (b, c, "b"), (a, b, "tie"), (c, a, "b"), (b, c, "a")],
+        voters * 2,
+        [(a, b, "a"), (a, c, "a"), (b, c, "b"), (a, b, "tie"), (c, a, "b"), (b, c, "a")],
         strict=True,
     ):
         Comparison.objects.create(
-            rater=voter, prompt=prompt, model_a=left, model_b=right, vote=vote,
+            rater=voter,
+            prompt=prompt,
+            model_a=left,
+            model_b=right,
+            vote=vote,
             voted_at=timezone.now(),
         )
     Comparison.objects.create(
-        rater=voters[0], prompt=prompt, model_a=c, model_b=a, vote="a",
-        voted_at=timezone.now(), excluded_reason="too_fast",
+        rater=voters[0],
+        prompt=prompt,
+        model_a=c,
+        model_b=a,
+        vote="a",
+        voted_at=timezone.now(),
+        excluded_reason="too_fast",
     )
     return panel
 
