@@ -55,3 +55,17 @@ def test_names_are_escaped_for_plotly_and_the_figure_validates():
     assert list(figure.data[0].x) == ["&lt;b&gt;X&lt;/b&gt; &amp; Y"] * 2
     assert "<" not in chart.figure_json
     go.Figure(figure)  # validates
+
+
+def test_the_cartesian_bundle_is_the_same_plotly_js_release_as_plotly_py():
+    import json
+    import re
+    from pathlib import Path
+
+    from plotly.offline import get_plotlyjs_version
+
+    root = Path(__file__).resolve().parents[2]
+    head = (root / "static/vendor/plotly-cartesian.min.js").read_text(errors="ignore")[:300]
+    served = re.search(r"plotly\.js \(cartesian - minified\) v(\d+\.\d+\.\d+)", head).group(1)
+    npm = json.loads((root / "package.json").read_text())["dependencies"]
+    assert npm["plotly.js-cartesian-dist-min"] == served == get_plotlyjs_version()
