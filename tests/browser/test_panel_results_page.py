@@ -18,6 +18,7 @@ def site(live_server):
     from evaluations.panels import services
     from evaluations.panels.imports import ratings_import
     from leaderboard.models import ConversionRule, Phase, PhaseParticipant
+    from leaderboard.services import evaluator_group_ensure
     from tests.factories import (
         ComponentFactory,
         ModelFactory,
@@ -25,14 +26,16 @@ def site(live_server):
         TeamFactory,
         UserFactory,
     )
-    from leaderboard.services import evaluator_group_ensure
 
     evaluator = UserFactory(username="judge", is_staff=True)
     evaluator.groups.add(evaluator_group_ensure())
     phase = PhaseFactory(slug="panel-page", announcement_at=None)
     models = []
     for i, (team_name, model_name) in enumerate(
-        [("초거대 컨소시엄 가나다라", "가나다 모델 236B-A23B"), ("Long Consortium Name", "LongModel 70B")]
+        [
+            ("초거대 컨소시엄 가나다라", "가나다 모델 236B-A23B"),
+            ("Long Consortium Name", "LongModel 70B"),
+        ]
     ):
         team = TeamFactory(slug=f"t{i}", name_ko=team_name, name_en=team_name)
         model = ModelFactory(slug=f"m{i}", name=model_name, team=team)
