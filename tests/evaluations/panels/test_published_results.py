@@ -238,3 +238,45 @@ def test_a_rater_gives_and_withdraws_consent_audited(client, evaluator, pro_pane
     other = UserFactory()
     client.force_login(other)
     assert client.post(reverse("panels:consent", args=[pro_panel.pk])).status_code == 404
+
+
+def test_the_api_answer_conforms_to_the_published_schema(
+    settings, evaluator, phase, rated, public_panel
+):
+    """A real 200 answer (the fuzz test's world has no panel) checked against /api/schema/."""
+    import schemathesis
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    from kai_site.wsgi import application
+
+    publish(phase)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+        operation = schema["/api/v1/phases/{slug}/panels/"]["GET"]
+        case = operation.Case(path_parameters={"slug": phase.slug})
+        response = case.call_and_validate(
+            checks=[status_code_conformance, content_type_conformance, response_schema_conformance]
+        )
+        assert response.status_code == 200
+        assert {p["code"] for p in response.json()["panels"]} == {"pro", "public"}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_a_new_panel_shows_its_link_on_the_cached_phase_page(
+    client, evaluator, phase, public_component, team_models
+):
+    publish(phase)
+    link = reverse("panels:results", args=[phase.slug])
+    assert link not in client.get(phase.get_absolute_url()).content.decode()  # now cached
+    make_panel(evaluator, phase, public_component, kind="public", code="public")
+    assert link in client.get(phase.get_absolute_url()).content.decode()
