@@ -32,6 +32,7 @@ REQUIRED = ("rater", "model", "criterion", "rating")
 OPTIONAL = ("comment", "consent")
 YES = {"yes", "y", "true", "1", "예", "동의"}
 NO = {"no", "n", "false", "0", "", "아니오", "미동의"}
+RATER_ID_MAX = 100  # Rater.external_id
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,10 @@ def _check(text: str, panel: Panel) -> _Checked:
         rater = values["rater"]
         if not rater:
             problems.append(_("The rater is empty."))
+        elif len(rater) > RATER_ID_MAX:
+            problems.append(
+                _("The rater id is longer than %(n)s characters.") % {"n": RATER_ID_MAX}
+            )
         model_id = models.get(values["model"]) or models.get(values["model"].casefold())
         if model_id is None:
             problems.append(

@@ -77,6 +77,7 @@ def test_importing_again_changes_the_same_raters_ratings(pro_panel, team_models)
         ("ext-1,{m},usefulness,4.5,", "Line 3: The rating “4.5” is not a whole number."),
         ("ext-1,{m},fluency,3,", "Line 3: A duplicate of line 2"),
         (",{m},usefulness,3,", "Line 3: The rater is empty."),
+        ("x" * 101 + ",{m},usefulness,3,", "Line 3: The rater id is longer than 100 characters."),
         ("ext-1,{m},usefulness", "Line 3: Expected 5 fields"),
     ],
 )
