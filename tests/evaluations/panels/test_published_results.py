@@ -280,3 +280,25 @@ def test_a_new_panel_shows_its_link_on_the_cached_phase_page(
     assert link not in client.get(phase.get_absolute_url()).content.decode()  # now cached
     make_panel(evaluator, phase, public_component, kind="public", code="public")
     assert link in client.get(phase.get_absolute_url()).content.decode()
+
+
+def test_the_vote_fit_is_computed_once_for_the_same_votes(monkeypatch, public_panel):
+    from evaluations.panels import statistics
+
+    calls = []
+    real = statistics.bradley_terry
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(statistics, "bradley_terry", counting)
+    first = selectors.vote_results(public_panel).ratings
+    second = selectors.vote_results(public_panel).ratings
+    assert len(calls) == 1
+    assert [(r.model.pk, r.rating, r.low, r.high) for r in first] == [
+        (r.model.pk, r.rating, r.low, r.high) for r in second
+    ]
+    Comparison.objects.filter(rater__panel=public_panel).first().delete()  # other votes
+    selectors.vote_results(public_panel)
+    assert len(calls) == 2
