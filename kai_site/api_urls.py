@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from evaluations import api as runs_api
 from evaluations.endpoints import api as endpoint_runs_api
+from evaluations.panels import api as panels_api
 from leaderboard import api as public_api
 from leaderboard.decisions import api as evaluator_api
 
@@ -29,6 +30,11 @@ v1 = [
         "phases/<slug:slug>/leaderboard/",
         public_api.PhaseLeaderboardView.as_view(),
         name="phase-leaderboard",
+    ),
+    path(
+        "phases/<slug:slug>/panels/",
+        panels_api.PhasePanelsView.as_view(),
+        name="phase-panels",
     ),
     path(
         "phases/<slug:slug>/publish/",

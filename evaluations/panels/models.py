@@ -37,6 +37,12 @@ class Panel(models.Model):
         help_text=_("The component's published conversion rule; empty when none is published."),
     )
     rated_models = models.ManyToManyField(FoundationModel, related_name="+")
+    dataset_salt = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Server-side key of the anonymised dataset's rater ids; drawn on first use."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -142,7 +148,22 @@ class Rater(models.Model):
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="raters")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panel_seats"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="panel_seats",
+        help_text=_("Empty for a rater whose ratings were imported from elsewhere."),
+    )
+    external_id = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("Imported raters: their id in the imported file (never published)."),
+    )
+    imported = models.BooleanField(default=False)
+    comment_consent = models.BooleanField(
+        default=False,
+        help_text=_("The rater agreed that their comments appear in the published dataset."),
     )
     verified_email = models.EmailField(
         blank=True, help_text=_("Public panels: the verified e-mail address, one account each.")
@@ -156,6 +177,11 @@ class Rater(models.Model):
                 fields=["panel", "verified_email"],
                 condition=~Q(verified_email=""),
                 name="rater_one_account_per_verified_email",
+            ),
+            models.UniqueConstraint(
+                fields=["panel", "external_id"],
+                condition=~Q(external_id=""),
+                name="rater_external_id_unique_in_panel",
             ),
         ]
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from leaderboard.conversion import converted_points, formula_text
 
 from . import statistics
+from .fits import bradley_terry_cached
 from .models import Comparison, Criterion, Panel, Rater, RaterLabel, Rating
 
 # ---------------------------------------------------------------- the rater's view (blind)
@@ -39,7 +40,12 @@ def rater_page(rater: Rater) -> dict:
                 }
             )
         rows.append({"label": lab.label, "cells": cells})
-    return {"panel": rater.panel, "criteria": criteria, "rows": rows}
+    return {
+        "panel": rater.panel,
+        "criteria": criteria,
+        "rows": rows,
+        "comment_consent": rater.comment_consent,
+    }
 
 
 def rater_json(rater: Rater) -> dict:
@@ -232,7 +238,7 @@ def vote_results(panel: Panel) -> VoteResults:
         pair_votes.append(statistics.PairVote(index[c.model_a_id], index[c.model_b_id], winner))
         seen[c.model_a_id] += 1
         seen[c.model_b_id] += 1
-    fitted = statistics.bradley_terry(len(models), pair_votes)
+    fitted = bradley_terry_cached(len(models), pair_votes)  # the same votes: the same fit
     ratings = None
     if fitted is not None:
         ratings = sorted(

@@ -298,6 +298,39 @@ def _rating_snapshot(rating: Rating | None) -> dict | None:
     }
 
 
+def rating_record(
+    *, actor, rater: Rater, model_id: int, criterion: Criterion, value: int, comment: str, now
+) -> Rating:
+    """The one write of a rating, made on the site (`rating_save`) or imported
+    (`imports.ratings_import`): the scale is checked, the rating saved and the change audited
+    (`panel.rating.create` / `panel.rating.change`; the comment only as a keyed digest).
+    PanelError when the value is off the criterion's scale."""
+    if not (criterion.scale_min <= value <= criterion.scale_max):
+        raise PanelError(
+            {
+                "value": _("Rate from %(low)s to %(high)s.")
+                % {"low": criterion.scale_min, "high": criterion.scale_max}
+            }
+        )
+    rating = (
+        Rating.objects.select_for_update()
+        .filter(rater=rater, model_id=model_id, criterion=criterion)
+        .first()
+    ) or Rating(rater=rater, model_id=model_id, criterion=criterion)
+    before = _rating_snapshot(rating)
+    if rating.pk is not None and rating.value == value and rating.comment == comment.strip():
+        return rating
+    rating.value = value
+    rating.comment = comment.strip()
+    rating.updated_at = now
+    rating.save()
+    action = "panel.rating.change" if before else "panel.rating.create"
+    audit.audit_record(
+        actor, action, rating, before, _rating_snapshot(rating), phase_id=rater.panel.phase_id
+    )
+    return rating
+
+
 @transaction.atomic
 def rating_save(
     *, user, panel_id, label: str, criterion: str, value: int, comment: str = "", now=None
@@ -310,27 +343,32 @@ def rating_save(
     crit = Criterion.objects.filter(panel_id=panel_id, code=criterion).first()
     if shown is None or crit is None:
         raise PanelError({"label": _("No such model or criterion on this panel.")})
-    if not (crit.scale_min <= value <= crit.scale_max):
-        raise PanelError(
-            {
-                "value": _("Rate from %(low)s to %(high)s.")
-                % {"low": crit.scale_min, "high": crit.scale_max}
-            }
-        )
-    rating = (
-        Rating.objects.select_for_update()
-        .filter(rater=rater, model_id=shown.model_id, criterion=crit)
-        .first()
-    ) or Rating(rater=rater, model_id=shown.model_id, criterion=crit)
-    before = _rating_snapshot(rating)
-    if rating.pk is not None and rating.value == value and rating.comment == comment.strip():
-        return rating
-    rating.value = value
-    rating.comment = comment.strip()
-    rating.updated_at = now
-    rating.save()
-    action = "panel.rating.change" if before else "panel.rating.create"
-    audit.audit_record(
-        user, action, rating, before, _rating_snapshot(rating), phase_id=rater.panel.phase_id
+    return rating_record(
+        actor=user,
+        rater=rater,
+        model_id=shown.model_id,
+        criterion=crit,
+        value=value,
+        comment=comment,
+        now=now,
     )
-    return rating
+
+
+@transaction.atomic
+def comment_consent_set(*, user, panel_id, consent: bool) -> Rater:
+    """A rater agrees (or no longer agrees) that their comments appear in the published
+    anonymised dataset; audited. Without it, no comment of theirs is ever published."""
+    rater = rater_for(user=user, panel_id=panel_id)
+    if rater.comment_consent != consent:
+        before = {"comment_consent": rater.comment_consent}
+        rater.comment_consent = consent
+        rater.save(update_fields=["comment_consent"])
+        audit.audit_record(
+            user,
+            "panel.rater.consent",
+            rater,
+            before,
+            {"comment_consent": consent},
+            phase_id=rater.panel.phase_id,
+        )
+    return rater

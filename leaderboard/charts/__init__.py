@@ -1,4 +1,4 @@
-"""The six charts, one module each: plain rows in, a validated `plotly.graph_objects.Figure` out
+"""The charts, one module each: plain rows in, a validated `plotly.graph_objects.Figure` out
 (as `Chart`: its JSON, table and summary). Imports plotly and the standard library, never Django.
 
 Views translate the labels (`DEFAULT_LABELS` keys) and pass them in; the page embeds
@@ -19,6 +19,7 @@ from .percent import (
     percent_of_reference_chart,
 )
 from .progression import PhasePointsRow, phase_progression_chart
+from .ratings import RatingDistributionRow, rating_distribution_chart
 from .relative import RelativePerformanceRow, relative_performance_chart
 from .style import (
     BASELINE_COLOR,
@@ -47,12 +48,14 @@ __all__ = [
     "IntervalRow",
     "PercentOfReferenceRow",
     "PhasePointsRow",
+    "RatingDistributionRow",
     "RelativePerformanceRow",
     "comparison_chart",
     "efficiency_chart",
     "interval_chart",
     "percent_of_reference_chart",
     "phase_progression_chart",
+    "rating_distribution_chart",
     "relative_performance_chart",
     "team_color",
     "team_symbol",

@@ -70,6 +70,9 @@ def board(request, slug):
         initial={"announcement_at": phase.announcement_at} if phase.announcement_at else None
     )
     context["is_published"] = phase.is_published()
+    from evaluations.panels.points import board_panel_points
+
+    context["panel_points"] = board_panel_points(phase=phase)
     return render(request, "evaluator/board.html", context)
 
 

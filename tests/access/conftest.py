@@ -33,7 +33,47 @@ SENTINEL_FEEDBACK_PUBLISHED = "SENTINEL-FEEDBACK-PUBLISHED-51be02"
 SENTINEL_LOG = "SENTINEL-RUNLOG-c41d88"
 IMPOSSIBLE_VALUE = Decimal("987.654")
 IMPOSSIBLE_STRINGS = ("987.654", "987.65", "987.7", "987.6")
-SENTINELS = (SENTINEL_FEEDBACK, SENTINEL_FEEDBACK_PUBLISHED, SENTINEL_LOG, *IMPOSSIBLE_STRINGS)
+# A rater's comment, without their consent to publish it: never on any public page or file.
+SENTINEL_RATING_COMMENT = "SENTINEL-RATING-COMMENT-e93b17"
+SENTINELS = (
+    SENTINEL_FEEDBACK,
+    SENTINEL_FEEDBACK_PUBLISHED,
+    SENTINEL_LOG,
+    SENTINEL_RATING_COMMENT,
+    *IMPOSSIBLE_STRINGS,
+)
+
+
+def plant_panel(target, evaluator, models):
+    """A closed expert panel of the phase with imported ratings, one comment the sentinel."""
+    from evaluations.panels import services as panels
+    from evaluations.panels.imports import ratings_import
+    from tests.factories import ComponentFactory
+
+    component = ComponentFactory(phase=target, code="expert-panel", max_points=Decimal("10"))
+    now = timezone.now()
+    panel = panels.panel_create(
+        user=evaluator,
+        phase=target,
+        component=component,
+        code="experts",
+        name_ko="전문가 평가단",
+        name_en="Expert panel",
+        rater_kind="expert",
+        opens_at=now - timedelta(days=10),
+        closes_at=now - timedelta(days=3),
+        criteria=[panels.CriterionInput("quality", "품질", "Quality")],
+        models=list(models),
+    )
+    lines = ["rater,model,criterion,rating,comment"]
+    for k, (a, b) in enumerate([(4, 2), (5, 3), (4, 3)]):
+        comment = SENTINEL_RATING_COMMENT if k == 0 else ""
+        lines += [
+            f"x{k},{models[0].slug},quality,{a},{comment}",
+            f"x{k},{models[1].slug},quality,{b},",
+        ]
+    ratings_import(phase_slug=target.slug, panel_code="experts", data="\n".join(lines).encode())
+    return panel
 
 
 def add_scheme(target):
@@ -190,6 +230,7 @@ def world(
         reasons_en="Public reasons",
         private_feedback=SENTINEL_FEEDBACK_PUBLISHED,
     )
+    plant_panel(published, evaluator, [fx["model_a"], fx["model_b"]])
     return {
         "phase": the_phase,
         "published": published,

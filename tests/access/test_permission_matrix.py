@@ -122,6 +122,17 @@ EXPECTED = {
         "evaluator": 405,
         "superuser": 405,
     },
+    "panels:consent": {
+        **SIGN_IN,
+        "member_a": 405,
+        "member_b": 405,
+        "evaluator": 405,
+        "superuser": 405,
+    },
+    "panels:adopt": POST_ONLY,
+    # a phase's panel results: the sample phase is unpublished, so evaluators only (404 else)
+    "panels:results": {**dict.fromkeys(ROLES, 404), "evaluator": 200, "superuser": 200},
+    "panels:dataset": dict.fromkeys(ROLES, 404),  # the sample code names no panel
 }
 # The public pages answer 200 to everyone; what they show is checked by the sentinel crawl.
 PUBLIC_NAMESPACES = ("leaderboard:",)

@@ -13,7 +13,13 @@ from leaderboard.decisions import assessments as decide
 from leaderboard.models import Assessment
 from tests.language import in_language
 
-from .conftest import IMPOSSIBLE_STRINGS, SENTINEL_FEEDBACK, SENTINEL_LOG, SENTINELS
+from .conftest import (
+    IMPOSSIBLE_STRINGS,
+    SENTINEL_FEEDBACK,
+    SENTINEL_LOG,
+    SENTINEL_RATING_COMMENT,
+    SENTINELS,
+)
 from .crawl import crawl, leaks
 from .urls import fill, patterns, skip_reason
 
@@ -73,6 +79,9 @@ def test_no_private_string_of_team_b_is_reachable(world, who):
     assert reverse("transparency:entries_json") in pages
     assert "/robots.txt" in pages and f"/ko/phases/{world['published'].slug}/decisions/" in pages
     assert "/feeds/decisions.en.atom" in pages and "/feeds/decisions.ko.atom" in pages
+    panel_page = reverse("panels:results", args=[world["published"].slug])
+    assert panel_page in pages  # linked from the phase page, and its dataset from it
+    assert reverse("panels:dataset", args=[world["published"].slug, "experts"]) in pages
     assert not leaks(pages, SENTINELS)
 
 
@@ -87,6 +96,12 @@ def test_team_b_and_the_evaluators_do_see_the_planted_things(world):
         reverse("evaluator:assess", args=[world["phase"].slug, "team-b"])
     )
     assert SENTINEL_FEEDBACK in board.content.decode()
+    # the rating comment is in the dataset once its rater agrees to publish it
+    from evaluations.panels.models import Rater
+
+    Rater.objects.filter(external_id="x0").update(comment_consent=True)
+    dataset = Client().get(reverse("panels:dataset", args=[world["published"].slug, "experts"]))
+    assert SENTINEL_RATING_COMMENT in dataset.content.decode("utf-8-sig")
 
 
 def test_results_appear_at_the_announcement_time_and_nothing_private_does(world):
