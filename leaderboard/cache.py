@@ -193,8 +193,9 @@ def cached_value(name: str, *, user, parts: tuple, compute, gen=None, index=None
     return value
 
 
-def cached_fragment(name: str, *, user, parts: tuple, render, gen=None, index=None) -> str:
-    """The cached fragment of HTML, rendered by `render()` on a miss."""
+def cached_fragment(name: str, *, user, parts: tuple, render, gen=None, index=None) -> str | bytes:
+    """The cached fragment of HTML (str, or bytes when `render` encodes it), rendered by
+    `render()` on a miss."""
     return cached_value(name, user=user, parts=parts, compute=render, gen=gen, index=index)
 
 

@@ -30,15 +30,15 @@ def shared_page(request, name: str, *, parts: tuple, render_page, gen=None, inde
     """
     if request.user.is_authenticated or len(get_messages(request)):
         return HttpResponse(render_page())
-    html = cached_fragment(
+    body = cached_fragment(
         name,
         user=request.user,
         parts=(*parts, request.get_full_path()),
-        render=render_page,
+        render=lambda: render_page().encode(),  # kept encoded: no 140 KB encode per request
         gen=gen,
         index=index,
     )
-    return HttpResponse(html)
+    return HttpResponse(body)
 
 
 def chart_labels() -> dict[str, str]:

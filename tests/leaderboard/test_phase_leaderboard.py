@@ -359,7 +359,7 @@ def test_a_cached_page_is_served_from_the_process_tier_until_the_shared_generati
         )
     from django.core.cache import cache
 
-    assert cache.get(key) == first  # the key this test computed is the page's
+    assert cache.get(key) == first.encode()  # the key this test computed is the page's
     cache.delete(key)  # the shared entry is gone: only the process tier can still answer
     # A plain UPDATE sends no signal and bumps nothing: a re-render would show the new name,
     # the process tier still answers with the page of this generation.
