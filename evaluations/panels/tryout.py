@@ -258,10 +258,10 @@ def live_comparison(*, user, panel_id, text: str, now=None) -> Comparison:
     A comparison still waiting for this rater's vote is returned instead. PanelError: fewer
     than two models with endpoints, bad text, the day's votes used up, or an endpoint failed
     (nothing is saved then)."""
-    from .votes import _require_public_rater
+    from .votes import require_public_rater
 
     now = now or timezone.now()
-    rater = _require_public_rater(user, panel_id, now)
+    rater = require_public_rater(user, panel_id, now)
     waiting = Comparison.objects.filter(rater=rater, vote="").first()
     if waiting is not None:
         return waiting

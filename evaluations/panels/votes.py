@@ -34,7 +34,10 @@ def _votes_today(rater: Rater, now) -> int:
     ).count()
 
 
-def _require_public_rater(user, panel_id, now) -> Rater:
+def require_public_rater(user, panel_id, now) -> Rater:
+    """The user's rater on an open public panel with votes left today (the side-by-side's and
+    the live side-by-side's one gate). NotFound: not a rater of a public panel; PanelError:
+    closed, or the day's votes used up."""
     rater = rater_for(user=user, panel_id=panel_id)
     if rater.panel.rater_kind != Panel.RaterKind.PUBLIC:
         raise NotFound()
@@ -56,7 +59,7 @@ def comparison_draw(*, user, panel_id, prompt_id, now=None) -> Comparison:
     A rater with a comparison still waiting for a vote gets it back instead of a new draw,
     so nobody can redraw until a model they recognise comes up."""
     now = now or timezone.now()
-    rater = _require_public_rater(user, panel_id, now)
+    rater = require_public_rater(user, panel_id, now)
     waiting = Comparison.objects.filter(rater=rater, vote="").first()
     if waiting is not None:
         return waiting
@@ -91,7 +94,7 @@ def comparison_vote(*, user, comparison_id, vote: str, now=None) -> Comparison:
         raise PanelError({None: _("You have already voted on this comparison.")})
     if vote not in Comparison.Vote.values:
         raise PanelError({"vote": _("Choose A, B, a tie or both bad.")})
-    rater = _require_public_rater(user, comparison.rater.panel_id, now)
+    rater = require_public_rater(user, comparison.rater.panel_id, now)
     reason = ""
     if (
         Comparison.objects.filter(rater=rater)
