@@ -20,6 +20,7 @@ from evaluations.panels.models import (
     RaterLabel,
 )
 from leaderboard.models import Phase
+from leaderboard.numbers import points_text
 from tests.factories import UserFactory
 
 from .conftest import make_panel, seat
@@ -144,7 +145,9 @@ def test_the_page_shows_the_selectors_numbers_the_chart_and_its_table(
     results = selectors.panel_results(pro_panel)
     for row in results.models:
         assert row.model.name in html
-        assert f"{row.points_low}–{row.points_high}" in html
+        # points at the precision the standings publish them (numbers.points_text: one rule)
+        assert f"{points_text(row.points_low)}–{points_text(row.points_high)}" in html
+        assert f"<strong>{points_text(row.points)}</strong>" in html
     assert "vendor/plotly-cartesian.min.js" in html and "js/charts.js" in html
     assert 'data-chart-src="chart-p' in html and "Show the data as a table" in html
     for a in results.agreement:
