@@ -256,6 +256,9 @@ def test_messages_per_day_are_limited(evaluator, pro_panel, rater, team_models, 
     assert len(server.calls) == 1
 
 
+# Committed transactions, as in production: closing the response ends the request, and Django
+# then closes a database connection left inside a transaction (PostgreSQL shows it).
+@pytest.mark.django_db(transaction=True)
 def test_a_rater_leaving_mid_answer_stops_it_and_keeps_what_came(
     evaluator, pro_panel, rater, team_models, server
 ):
