@@ -24,6 +24,19 @@ def points(value, decimals=1):
 
 
 @register.filter
+def url_breaks(value):
+    """An address with break opportunities (<wbr>) after '/', '.', '-', '?', '&' and '=', so a
+    narrow table cell wraps it between its parts, never inside a word."""
+    import re
+
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    parts = re.split(r"(?<=[/.\-?&=])(?![/.\-?&=])", str(value or ""))
+    return mark_safe("<wbr>".join(escape(part) for part in parts))
+
+
+@register.filter
 def or_not_published(value):
     if value is None or value == "":
         return _not_published()
