@@ -21,10 +21,12 @@ from .runs.submit import (
     submission_refusal,
     submittable_models,
     submittable_phases,
+    synthetic_mix_refusal,
 )
 from .runs.sweep import SweepReport, runs_sweep
 
 __all__ = [
+    "synthetic_mix_refusal",
     "SCORABLE_METRICS",
     "MAX_ATTEMPTS",
     "RunError",

@@ -7,6 +7,8 @@ services and ``add_endpoint`` use too), whose messages land on the fields they a
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .checks import MAX_IN_FLIGHT, EndpointInvalid, endpoint_check, read_api_key
@@ -67,7 +69,7 @@ class EndpointProposalForm(forms.Form):
     max_in_flight = forms.IntegerField(
         label=_("Max requests in flight"),
         initial=4,
-        help_text=_("At most %(limit)s.") % {"limit": MAX_IN_FLIGHT},
+        help_text=lazy(lambda: gettext("At most %(limit)s.") % {"limit": MAX_IN_FLIGHT}, str)(),
     )
     requests_per_minute = forms.IntegerField(
         label=_("Requests per minute"),

@@ -27,7 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.models import AnswerKey, RunResult
-from evaluations.services import RunError, RunNotFound, run_submit_path
+from evaluations.services import (
+    RunError,
+    RunNotFound,
+    run_submit_path,
+    synthetic_mix_refusal,
+)
 from leaderboard.models import Mode, is_evaluator
 
 from .admission import (  # noqa: F401  (re-exported: callers use the services module)
@@ -68,6 +73,9 @@ def endpoint_run_start(*, user, endpoint: Endpoint, phase, benchmark) -> Endpoin
         raise RunNotFound("No such endpoint.", code="not_found")
     if endpoint.state != Endpoint.State.APPROVED:
         raise RunError(_("The endpoint is not approved."), code="not_approved", field="endpoint")
+    mix = synthetic_mix_refusal(phase=phase, benchmark=benchmark)
+    if mix is not None:
+        raise mix
     if not AnswerKey.objects.filter(benchmark=benchmark).exists():
         raise RunError(
             _("%(benchmark)s has no answer key on this site.") % {"benchmark": benchmark.code},

@@ -121,6 +121,22 @@ def submission_refusal(*, user, model: FoundationModel, phase: Phase, now=None):
     return None
 
 
+def synthetic_mix_refusal(*, phase: Phase, benchmark: Benchmark) -> RunError | None:
+    """A synthetic (DEMO) benchmark runs only in the demonstration phase: its score in a
+    program phase would read as a real one. The one rule for file and endpoint runs."""
+    if benchmark.is_demo and not phase.is_demo:
+        return RunError(
+            _(
+                "%(benchmark)s is a synthetic demo benchmark: it can be run only in the "
+                "demonstration phase, never in %(phase)s. Nothing was started."
+            )
+            % {"benchmark": benchmark.name, "phase": phase.name},
+            code="demo_benchmark",
+            field="benchmark",
+        )
+    return None
+
+
 def submittable_phases(*, user, now=None):
     """The phases this user may submit runs to now: all for evaluators; for a team member, the
     phases their team takes part in whose submission window is open (never the demo phase)."""
@@ -198,6 +214,9 @@ def run_submit(
     refusal = submission_refusal(user=user, model=model, phase=phase, now=now)
     if refusal is not None:
         raise refusal
+    mix = synthetic_mix_refusal(phase=phase, benchmark=benchmark)
+    if mix is not None:
+        raise mix
     metric = SCORABLE_METRICS.get(benchmark.metric)
     if metric is None or not AnswerKey.objects.filter(benchmark=benchmark).exists():
         raise RunError(

@@ -54,3 +54,27 @@ def test_demo_scores_are_marked_demo_on_the_pages_that_show_them(client, program
         in_language(url + "?include_demo=1", "en"), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert html.count('<span class="pill pill-demo">DEMO</span>') == 6  # 5 scores and the note
+
+
+def test_an_evaluator_cannot_run_a_synthetic_benchmark_into_a_program_phase(program, evaluator):
+    """A demo benchmark's score in a real phase would read as a real one: refused, nothing
+    saved (the same rule refuses endpoint runs)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluations.services import RunError, run_submit
+    from leaderboard.models import FoundationModel, Phase
+
+    call_command("load_demo")
+    demo = Benchmark.objects.filter(is_demo=True).first()
+    real = Phase.objects.get(slug="first-stage")
+    before = EvaluationRun.objects.count()
+    with pytest.raises(RunError) as refused:
+        run_submit(
+            user=evaluator,
+            model=FoundationModel.objects.filter(team__isnull=False).first(),
+            phase=real,
+            benchmark=demo,
+            upload=SimpleUploadedFile("p.jsonl", b'{"id": "1", "prediction": "A"}\n'),
+        )
+    assert refused.value.code == "demo_benchmark"
+    assert EvaluationRun.objects.count() == before

@@ -84,3 +84,17 @@ def test_a_team_proposes_an_endpoint_an_evaluator_approves_it_and_only_evaluator
     assert proposed.state == Endpoint.State.APPROVED and proposed.approved_by == evaluator
     with pytest.raises(RunNotFound):
         endpoint_run_start(user=member_a, endpoint=proposed, phase=phase, benchmark=benchmark)
+
+
+def test_a_synthetic_benchmark_cannot_be_run_into_a_real_phase(
+    evaluator, endpoint, phase, benchmark
+):
+    """A DEMO (synthetic) benchmark run against a program phase would give a real-looking score
+    (the run takes is_demo from the phase: False) in the program's results."""
+    benchmark.is_demo = True
+    benchmark.save(update_fields=["is_demo"])
+    assert not phase.is_demo
+    with pytest.raises(RunError) as refused:
+        endpoint_run_start(user=evaluator, endpoint=endpoint, phase=phase, benchmark=benchmark)
+    assert refused.value.code == "demo_benchmark" and refused.value.field == "benchmark"
+    assert not EndpointRun.objects.exists()

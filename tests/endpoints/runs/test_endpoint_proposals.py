@@ -197,3 +197,20 @@ def test_a_rejection_needs_a_reason_which_the_team_reads_and_the_endpoint_never_
     with pytest.raises(RunError) as refused:
         endpoint_run_start(user=evaluator, endpoint=endpoint, phase=phase, benchmark=benchmark)
     assert refused.value.code == "not_approved"
+
+
+def test_the_proposal_form_s_limit_hint_follows_the_page_s_language(client, member_a, model_a):
+    """`_("At most %(limit)s.") % {...}` with gettext_lazy is evaluated when forms.py is
+    imported, so one language is frozen for every page: /en/ shows "최대 512."."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    client.force_login(member_a)
+    for lang, want, never in (
+        ("en", "At most 512.", "최대 512."),
+        ("ko", "최대 512.", "At most 512."),
+    ):
+        with translation.override(lang):
+            url = reverse("portal:endpoints", args=["team-a"])
+        body = client.get(url, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+        assert want in body and never not in body, lang
