@@ -3,6 +3,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.urls import reverse
 
+from evaluations.endpoints.models import Endpoint
 from evaluations.models import AnswerKey, EvaluationRun
 from leaderboard.models import Assessment, AuditEntry, Correction
 
@@ -20,6 +21,8 @@ NO_ADMIN_ADD = {
     AuditEntry,
     Assessment,
     Correction,
+    # endpoints are added only through the checked service (the team's page, add_endpoint)
+    Endpoint,
 }
 
 
