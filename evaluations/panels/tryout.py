@@ -2,8 +2,10 @@
 its approved endpoint, and the public panel's side-by-side on the rater's own prompt.
 
 What leaves here for the browser is text only: the endpoint's deltas (``streaming.stream_chat``
-drops every other field of a chunk) with the model's, its served model's and its team's names
-and the endpoint's address replaced by ``[…]`` (``NameFilter``). Every message is stored
+drops every other field of a chunk) with the names of the model, its team, its served model,
+the endpoint's address, their parts ('EXAONE', 'LG') and the panel's other models replaced by
+``[…]`` (``identifying_names``, ``NameFilter``). The models can be tried only when all of the
+rater's can (``try_open``), so which label answers tells nothing. Every message is stored
 (``TryMessage``) for the evaluators; raters never see another rater's.
 """
 
@@ -54,28 +56,42 @@ def approved_endpoint(model_id) -> Endpoint | None:
 class NameFilter:
     """Replaces names that would unblind a model in streamed text, across chunk boundaries.
 
-    ``feed(delta)`` returns what can be shown now: it holds back the longest end of the text
-    that could be the start of a name; ``flush()`` returns the rest."""
+    ``names``: strings of 3+ characters, matched anywhere, in any case, with or without the
+    spaces inside them ('LG AI연구원' also hides 'LG AI 연구원'), plus 2-letter all-caps brands
+    ('LG', 'SK') matched only as whole words (not in 'algorithm'). ``feed(delta)`` returns what
+    can be shown now: it holds back the longest end of the text that could be the start of a
+    name (a brand until the next character shows it ends a word); ``flush()`` returns the rest."""
 
     def __init__(self, names):
-        names = sorted({n.strip() for n in names if n and len(n.strip()) >= 3}, key=len)
-        self._pattern = (
-            re.compile("|".join(re.escape(n) for n in reversed(names)), re.IGNORECASE)
-            if names
-            else None
-        )
-        self._lowered = [n.lower() for n in names]
-        self._keep = max((len(n) for n in names), default=1) - 1
+        names = {re.sub(r"\s+", "", n) for n in names if n}
+        brands = sorted({n for n in names if _BRAND.fullmatch(n)})
+        longs = sorted({n for n in names if len(n) >= 3}, key=len, reverse=True)
+        spaced = [r"\s?".join(re.escape(c) for c in n) for n in longs]
+        spaced += [rf"(?<![A-Za-z0-9]){re.escape(b)}(?![A-Za-z0-9])" for b in brands]
+        self._pattern = re.compile("|".join(spaced), re.IGNORECASE) if spaced else None
+        self._lowered = [n.lower() for n in longs]
+        self._brands = [b.lower() for b in brands]
+        self._keep = 2 * max((len(n) for n in longs), default=2)
         self._pending = ""
+        self._before = ""  # the last character shown: a brand's start must follow a non-letter
 
-    def clean(self, text: str) -> str:
-        return self._pattern.sub(HIDDEN, text) if self._pattern else text
+    def clean(self, text: str, before: str = "") -> str:
+        if self._pattern is None:
+            return text
+        whole, out, at = before + text, [], len(before)
+        for match in self._pattern.finditer(whole, len(before)):
+            out += [whole[at : match.start()], HIDDEN]
+            at = match.end()
+        return "".join([*out, whole[at:]])
 
     def _held(self, text: str) -> int:
         lowered = text.lower()
         for k in range(min(self._keep, len(text)), 0, -1):
-            end = lowered[-k:]
-            if any(name.startswith(end) for name in self._lowered):
+            end = re.sub(r"\s+", "", lowered[-k:])
+            if end and (
+                any(name.startswith(end) for name in self._lowered)
+                or any(brand.startswith(end) for brand in self._brands)
+            ):
                 return k
         return 0
 
@@ -84,21 +100,76 @@ class NameFilter:
         self._pending += delta
         cut = len(self._pending) - self._held(self._pending)
         shown, self._pending = self._pending[:cut], self._pending[cut:]
-        return self.clean(shown)
+        cleaned = self.clean(shown, self._before)
+        self._before = (self._before + shown)[-1:]
+        return cleaned
 
     def flush(self) -> str:
-        shown, self._pending = self.clean(self._pending), ""
+        shown = self.clean(self._pending, self._before)
+        self._pending, self._before = "", ""
         return shown
 
 
-def identifying_names(endpoint: Endpoint) -> list[str]:
-    """What would name the model: its name and slug, its team's, the served model, the URL."""
-    model = endpoint.model
-    names = [model.name, model.slug, endpoint.served_model, endpoint.base_url]
-    team = model.team
-    if team is not None:
-        names += [team.slug, team.name_en, team.name_ko]
+_BRAND = re.compile(r"[A-Z]{2}")
+_GENERIC = {
+    "model", "research", "think", "thinking", "instruct", "chat", "base", "preview", "the",
+    "and", "open", "ai", "llm", "team", "lab", "labs", "inc", "corp", "co", "ltd",
+}  # fmt: skip
+
+
+def name_parts(name: str) -> list[str]:
+    """The parts of ``name`` that would name a model or team on their own: split on spaces,
+    hyphens, underscores and slashes; 3+ characters or a 2-letter all-caps brand ('LG'), not
+    a generic word (``_GENERIC``) and not a number ('236', '4.0')."""
+    parts = re.split(r"[\s\-_/]+", name or "")
+    return [
+        p
+        for p in parts
+        if (len(p) >= 3 or _BRAND.fullmatch(p))
+        and p.lower() not in _GENERIC
+        and not re.fullmatch(r"[\d.,]+", p)
+    ]
+
+
+def identifying_names(model, *, panel=None) -> list[str]:
+    """What would name ``model`` (a FoundationModel): its name, slug and ``organization``, its
+    team's slug and names (en, ko) and partners' names, its endpoints' served models and
+    addresses, each whole and by its parts (``name_parts``); with ``panel``, the same for the
+    panel's other models (a model may neither reveal nor claim another's identity)."""
+    models = [model]
+    if panel is not None:
+        models += list(panel.rated_models.exclude(pk=model.pk).select_related("team"))
+    names: list[str] = []
+    for m in models:
+        whole = [m.name, m.slug, getattr(m, "organization", "") or ""]
+        if m.team is not None:
+            team = m.team
+            whole += [team.slug, team.name_en, team.name_ko]
+            whole += [team.lead_organization_en, team.lead_organization_ko]
+            for partner in m.team.partners.all():
+                whole += [partner.name_en, partner.name_ko]
+        served = Endpoint.objects.filter(model_id=m.pk).values_list("served_model", "base_url")
+        for name, url in served:
+            whole += [name, url]
+        names += whole
+        for name in whole:
+            if "://" not in name:
+                names += name_parts(name)
     return names
+
+
+def try_open(rater) -> bool:
+    """Whether ``rater`` may try the models: only when every model of their own map has an
+    approved endpoint, so that which labels can be tried tells nothing about the models. The
+    one rule for the rating page (chat box for every label or none) and ``try_prepare``."""
+    ids = set(RaterLabel.objects.filter(rater=rater).values_list("model_id", flat=True))
+    live = Endpoint.objects.filter(model_id__in=ids, state=Endpoint.State.APPROVED)
+    return bool(ids) and ids == set(live.values_list("model_id", flat=True))
+
+
+def not_open_message() -> str:
+    """The one neutral note while ``try_open`` is false (the same for every label)."""
+    return _("Trying the models is not available on this panel yet.")
 
 
 def failure_message(kind) -> str:
@@ -130,6 +201,7 @@ class TryPlan:
     model_id: int
     endpoint: Endpoint
     messages: list[dict]
+    names: list[str]  # what to hide in the answer (``identifying_names``)
 
 
 @transaction.atomic
@@ -137,14 +209,16 @@ def try_prepare(*, user, panel_id, label: str, text: str, now=None) -> TryPlan:
     """Check and store the rater's message to the model under ``label``.
 
     NotFound: no seat, or no such label in the rater's own map. PanelError: the panel is not
-    open, the message is empty or too long, today's messages are used up, or the model has no
-    approved endpoint (nothing stored then)."""
+    open, the message is empty or too long, today's messages are used up, or not every model
+    of the rater's map has an approved endpoint (``try_open``; nothing stored then)."""
     now = now or timezone.now()
     rater = rater_for(user=user, panel_id=panel_id)
     shown = RaterLabel.objects.filter(rater=rater, label=str(label)[:4]).first()
     if shown is None:
         raise NotFound()
     require_open(rater, now)
+    if not try_open(rater):
+        raise PanelError({None: not_open_message()})
     text = _check_text(text, "message")
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     sent_today = TryMessage.objects.filter(
@@ -158,7 +232,7 @@ def try_prepare(*, user, panel_id, label: str, text: str, now=None) -> TryPlan:
         )  # fmt: skip
     endpoint = approved_endpoint(shown.model_id)
     if endpoint is None:
-        raise PanelError({None: _("This model cannot be tried here: it has no endpoint yet.")})
+        raise PanelError({None: not_open_message()})
     earlier = list(
         TryMessage.objects.filter(rater=rater, model_id=shown.model_id)
         .exclude(text="")
@@ -176,6 +250,7 @@ def try_prepare(*, user, panel_id, label: str, text: str, now=None) -> TryPlan:
         shown.model_id,
         endpoint,
         [*history, {"role": "user", "content": text}],
+        identifying_names(shown.model, panel=rater.panel),
     )
 
 
@@ -184,7 +259,7 @@ def try_answer(plan: TryPlan) -> Iterator[str]:
 
     Raises ``PanelError`` (the rater's message) when the endpoint fails; the failure is stored
     with its kind for the evaluators."""
-    names = NameFilter(identifying_names(plan.endpoint))
+    names = NameFilter(plan.names)
     parts: list[str] = []
     started = time.perf_counter()
     failure: StreamFailure | None = None
@@ -280,7 +355,8 @@ def live_comparison(*, user, panel_id, text: str, now=None) -> Comparison:
             panel_id=panel_id, text=text, written_by=rater, order=0
         )
         for endpoint, answer in zip(endpoints, answers, strict=True):
-            shown = NameFilter(identifying_names(endpoint)).clean(answer)
+            names = identifying_names(endpoint.model, panel=rater.panel)
+            shown = NameFilter(names).clean(answer)
             ComparisonAnswer.objects.create(prompt=prompt, model_id=endpoint.model_id, text=shown)
         return Comparison.objects.create(
             rater=rater, prompt=prompt, model_a_id=a, model_b_id=b, shown_at=timezone.now()
@@ -294,13 +370,7 @@ def rater_conversations(rater) -> dict[str, list[TryMessage]]:
     for m in TryMessage.objects.filter(rater=rater).select_related("model", "model__team"):
         if m.role == TryMessage.Role.ASSISTANT:
             if m.model_id not in filters:
-                names = [m.model.name, m.model.slug]
-                if m.model.team is not None:
-                    names += [m.model.team.slug, m.model.team.name_en, m.model.team.name_ko]
-                for served, url in Endpoint.objects.filter(model_id=m.model_id).values_list(
-                    "served_model", "base_url"
-                ):
-                    names += [served, url]
+                names = identifying_names(m.model, panel=rater.panel)
                 filters[m.model_id] = NameFilter(names)
             m.text = filters[m.model_id].clean(m.text)
         by_label.setdefault(m.label, []).append(m)

@@ -19,7 +19,7 @@ from leaderboard.models import Phase, is_evaluator
 
 from . import points, selectors, services, signups, tryout, votes
 from .forms import AccountForm, InvitationForm, PanelForm, SignUpForm, VoteForm
-from .models import Comparison, ComparisonPrompt, Panel, Rater, RaterLabel, TryMessage
+from .models import Comparison, ComparisonPrompt, Panel, Rater, TryMessage
 
 
 def evaluator_required(view):
@@ -256,15 +256,12 @@ def rate(request, pk):
 
 
 def _rate_context(rater: Rater) -> dict:
-    """The rater's page with, per label, whether it can be tried and their own chat so far."""
+    """The rater's page with whether the models can be tried (all of them or none:
+    ``tryout.try_open``) and, per label, their own chat so far."""
     page = selectors.rater_page(rater)
-    live = set(tryout.live_models(rater.panel))
-    tryable = set(
-        RaterLabel.objects.filter(rater=rater, model_id__in=live).values_list("label", flat=True)
-    )
+    page["can_try"] = tryout.try_open(rater)
     chats = tryout.rater_conversations(rater)
     for row in page["rows"]:
-        row["can_try"] = row["label"] in tryable
         row["chat"] = chats.get(row["label"], [])
     return page
 

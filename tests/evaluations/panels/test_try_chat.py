@@ -182,20 +182,52 @@ def test_a_closed_panel_refuses_the_chat(evaluator, pro_panel, rater, team_model
     assert TryMessage.objects.count() == 0 and server.requests == 0
 
 
-def test_a_model_without_an_endpoint_says_so(evaluator, pro_panel, rater, team_models, server):
+NOT_OPEN = "Trying the models is not available on this panel yet."
+
+
+def test_the_chat_box_is_offered_for_every_label_or_none(
+    evaluator, pro_panel, rater, team_models, server
+):
+    """While one model of the rater's map has no endpoint, no label offers a chat box and
+    every label is refused with the same note: which labels could be tried would otherwise
+    tell which models have endpoints."""
+    add_endpoints(evaluator, team_models[:2], server)
     client = _client(rater.user)
-    page = client.get(reverse("panels:rate", args=[pro_panel.pk])).content.decode()
-    assert "data-try-url" not in page and "it has no endpoint yet" in page
-    response = client.post(try_url(pro_panel, "B"), {"message": "hi"})
-    assert response.status_code == 400
-    assert response.json() == {"error": "This model cannot be tried here: it has no endpoint yet."}
-    ko = (
-        _client(rater.user, "ko")
-        .post(in_language(try_url(pro_panel, "B"), "ko"), {"message": "hi"})
-        .json()
-    )
-    assert ko["error"] == "이 모델은 여기서 써 볼 수 없습니다. 아직 엔드포인트가 없습니다."
-    assert TryMessage.objects.count() == 0
+    rate_url = reverse("panels:rate", args=[pro_panel.pk])
+    page = client.get(rate_url).content.decode()
+    assert "data-try-url" not in page and "data-try-send" not in page
+    assert page.count(NOT_OPEN) == 1 and "no endpoint" not in page
+    with_endpoint = RaterLabel.objects.get(rater=rater, model=team_models[0]).label
+    without = RaterLabel.objects.get(rater=rater, model=team_models[2]).label
+    answers = [client.post(try_url(pro_panel, lab), {"message": "hi"}) for lab in "ABC"]
+    assert {(r.status_code, r.json()["error"]) for r in answers} == {(400, NOT_OPEN)}
+    assert {with_endpoint, without} <= set("ABC")
+    ko = _client(rater.user, "ko").post(in_language(try_url(pro_panel, with_endpoint), "ko"),
+                                        {"message": "hi"})  # fmt: skip
+    assert ko.json()["error"] == "이 평가단에서는 아직 모델을 써 볼 수 없습니다."
+    assert TryMessage.objects.count() == 0 and server.requests == 0
+    # the last endpoint approved: every label offers the box, the note is gone
+    add_endpoints(evaluator, team_models[2:], server)
+    page = client.get(rate_url).content.decode()
+    assert page.count("data-try-url") == 3 and NOT_OPEN not in page
+    events(client.post(try_url(pro_panel, without), {"message": "hi"}))
+    assert TryMessage.objects.filter(role="assistant", error_kind="").count() == 1
+
+
+def test_a_model_calling_itself_by_its_family_name_is_masked(
+    evaluator, pro_panel, rater, team_models, server
+):
+    """Models say "EXAONE", "Solar", "DeepSeek" more often than their full listed name; they
+    must not name another panel model either."""
+    add_endpoints(evaluator, team_models, server)
+    model = RaterLabel.objects.get(rater=rater, label="A").model  # e.g. "ZebraLM 300B"
+    family = model.name.split()[0]  # "ZebraLM"
+    other = next(m for m in team_models if m != model).name.split()[0]
+    server.default_answer = f"I am {family}, a large language model, not {other}."
+    got, body = events(_client(rater.user).post(try_url(pro_panel, "A"), {"message": "Who?"}))
+    text = "".join(e["delta"] for n, e in got if n == "message")
+    assert text == "I am […], a large language model, not […]."
+    assert family.lower() not in body.lower() and other.lower() not in body.lower()
 
 
 def test_an_endpoint_failure_ends_the_stream_with_a_plain_message(
