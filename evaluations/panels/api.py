@@ -77,6 +77,10 @@ class PanelVotesSerializer(serializers.Serializer):
 
 class PanelSerializer(serializers.Serializer):
     code = serializers.CharField()
+    is_demo = serializers.BooleanField(
+        help_text="True for a synthetic demo panel (simulated raters; the panel's or its "
+        "phase's DEMO mark): its figures are not real results."
+    )
     name = serializers.CharField()
     rater_kind = serializers.ChoiceField(choices=["expert", "professional", "public"])
     component = serializers.CharField()
@@ -126,6 +130,7 @@ def panel_record(summary: published.PanelSummary) -> dict:
         }
     return {
         "code": panel.code,
+        "is_demo": panel.is_demo or panel.phase.is_demo,
         "name": panel.name,
         "rater_kind": panel.rater_kind,
         "component": panel.component.code,

@@ -38,6 +38,8 @@ class PanelForm(forms.Form):
         self.fields["component"].queryset = ScoringComponent.objects.filter(
             phase=phase, max_points__isnull=False
         )
+        # The component's name in the active language (its __str__ is the English name).
+        self.fields["component"].label_from_instance = lambda component: component.name
 
     def clean_criteria(self) -> list[CriterionInput]:
         parsed = []

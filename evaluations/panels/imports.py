@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -121,6 +122,15 @@ def _check(text: str, panel: Panel) -> _Checked:
         out.problems.append(ImportProblem(None, _("The file is empty: no header line.")))
         return out
     reader.fieldnames = header
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        out.problems.append(
+            ImportProblem(
+                1,
+                _("Columns named more than once: %(columns)s.") % {"columns": ", ".join(twice)},
+            )
+        )
+        return out
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
     if missing:
@@ -177,9 +187,9 @@ def _check(text: str, panel: Panel) -> _Checked:
                 % {"criterion": values["criterion"], "codes": ", ".join(sorted(criteria))}
             )
         value = None
-        try:
+        if re.fullmatch(r"-?[0-9]+", values["rating"]):  # ASCII digits only: int() takes '٣'
             value = int(values["rating"])
-        except ValueError:
+        else:
             problems.append(
                 _("The rating “%(rating)s” is not a whole number.") % {"rating": values["rating"]}
             )
@@ -228,10 +238,25 @@ def ratings_import(
     *, phase_slug: str, panel_code: str, data: bytes, user=None, now=None
 ) -> ImportSummary:
     """Load the file's ratings into the panel: all of them, or (RatingsImportError with every
-    problem and its line) none. A rater id seen before on this panel is the same imported
+    problem and its line) none; refused as a whole once the phase is announced (published
+    results change only by a public correction). A rater id seen before on this panel is the same imported
     rater; their earlier ratings of the same model and criterion change (audited as changes)."""
     now = now or timezone.now()
     panel = _find_panel(phase_slug, panel_code)
+    if panel.phase.is_published(now):
+        raise RatingsImportError(
+            [
+                ImportProblem(
+                    None,
+                    _(
+                        "The phase “%(phase)s” was announced: its panel results are published, "
+                        "and a published figure changes only by a public correction. "
+                        "Nothing was imported."
+                    )
+                    % {"phase": phase_slug},
+                )
+            ]
+        )
     checked = _check(_decode(data), panel)
     if checked.problems:
         raise RatingsImportError(checked.problems)

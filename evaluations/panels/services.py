@@ -186,6 +186,9 @@ def panel_create(
 def invitation_create(*, user, panel: Panel, email: str = "") -> tuple[Invitation, str]:
     """A single-use invitation; the token is returned once and only its hash is kept."""
     require_evaluator(user)
+    demo = demo_refusal(panel)
+    if demo:
+        raise PanelError({None: demo})
     if panel.rater_kind == Panel.RaterKind.PUBLIC:
         raise PanelError({None: _("Members of the public join by signing up, not by invitation.")})
     token, hashed = _new_token()
@@ -198,8 +201,23 @@ def invitation_create(*, user, panel: Panel, email: str = "") -> tuple[Invitatio
     return invitation, token
 
 
+def demo_refusal(panel: Panel) -> str | None:
+    """Why no real person may join or rate on this panel, or None: a synthetic demo panel
+    (the panel's or its phase's `is_demo`) publishes every rating as synthetic, so it takes no
+    joins, sign-ups or invitations; its simulated raters are written by the demo pack."""
+    if panel.is_demo or panel.phase.is_demo:
+        return _(
+            "This is a synthetic demo panel: its ratings are simulated, so real people "
+            "cannot join it or rate on it."
+        )
+    return None
+
+
 def rater_refusal(user, panel: Panel) -> str | None:
     """Why this account may not rate on this panel, or None."""
+    demo = demo_refusal(panel)
+    if demo:
+        return demo
     if team_ids_of(user):
         return _("Members of a team cannot rate models.")
     if is_evaluator(user):

@@ -12,7 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Panel, Rater, SignUp
-from .services import NotFound, PanelError, _new_token, _seat, rater_refusal, token_hash
+from .services import (
+    NotFound,
+    PanelError,
+    _new_token,
+    _seat,
+    demo_refusal,
+    rater_refusal,
+    token_hash,
+)
 
 
 def normalized_email(email: str) -> str:
@@ -38,6 +46,9 @@ def signup_start(
     now = now or timezone.now()
     if panel.rater_kind != Panel.RaterKind.PUBLIC:
         raise NotFound()
+    demo = demo_refusal(panel)
+    if demo:
+        raise PanelError({None: demo})
     if signed_in is not None and getattr(signed_in, "is_authenticated", False):
         refusal = rater_refusal(signed_in, panel)
         if refusal is not None:
@@ -92,6 +103,9 @@ def signup_verify(*, token: str, now=None) -> Rater:
         raise NotFound()
     if signup.verified_at is not None:
         raise PanelError({None: _("This address is already confirmed.")})
+    demo = demo_refusal(signup.panel)
+    if demo:
+        raise PanelError({None: demo})
     if Rater.objects.filter(panel=signup.panel, verified_email=signup.email).exists():
         raise PanelError(
             {None: _("An account already uses this e-mail address: one account each.")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 
 from django.contrib import messages
@@ -223,30 +224,38 @@ def mine(request):
 def rate(request, pk):
     rater = _rater_or_404(request, pk)
     if request.method == "POST":
-        saved = 0
         try:
-            page = selectors.rater_page(rater)
-            for row in page["rows"]:
+            # Every value is checked first, then all are saved in one transaction: a form with
+            # one bad value saves nothing.
+            entries = []
+            for row in selectors.rater_page(rater)["rows"]:
                 for cell in row["cells"]:
-                    code = cell["criterion"].code
-                    raw = request.POST.get(f"r-{row['label']}-{code}", "").strip()
+                    crit = cell["criterion"]
+                    raw = request.POST.get(f"r-{row['label']}-{crit.code}", "").strip()
                     if not raw:
                         continue
-                    try:
-                        value = int(raw)
-                    except ValueError as exc:
+                    if not re.fullmatch(r"-?[0-9]+", raw):
+                        raise services.PanelError({"value": _("A rating is a whole number.")})
+                    value = int(raw)
+                    if not (crit.scale_min <= value <= crit.scale_max):
                         raise services.PanelError(
-                            {"value": _("A rating is a whole number.")}
-                        ) from exc
+                            {
+                                "value": _("Rate from %(low)s to %(high)s.")
+                                % {"low": crit.scale_min, "high": crit.scale_max}
+                            }
+                        )
+                    comment = request.POST.get(f"c-{row['label']}-{crit.code}", "")
+                    entries.append((row["label"], crit.code, value, comment))
+            with transaction.atomic():
+                for label, code, value, comment in entries:
                     services.rating_save(
                         user=request.user,
                         panel_id=pk,
-                        label=row["label"],
+                        label=label,
                         criterion=code,
                         value=value,
-                        comment=request.POST.get(f"c-{row['label']}-{code}", ""),
+                        comment=comment,
                     )
-                    saved += 1
         except services.PanelError as exc:
             messages.error(request, exc.message)
             return render(request, "panels/rate.html", _rate_context(rater), status=400)

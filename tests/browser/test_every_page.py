@@ -91,6 +91,7 @@ EVALUATOR_PAGES = [
     ("board-index", "evaluator:index", ()),
     ("board", "evaluator:board", ("first-stage",)),
     ("board-demo", "evaluator:board", ("demo",)),
+    ("panels-manage-demo", "panels:manage_index", ("demo",)),
     ("endpoint-proposals", "evaluations:endpoint_proposals", ()),
 ]
 

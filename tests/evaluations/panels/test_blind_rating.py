@@ -217,3 +217,15 @@ def test_single_ratings_and_raters_stay_off_the_public_chain_after_the_announcem
     page = Client(HTTP_ACCEPT_LANGUAGE="en").get(reverse("transparency:index"), follow=True)
     assert "panel.rating" not in page.content.decode()
     assert AuditEntry.objects.filter(action="panel.rating.create").exists()  # kept, private
+
+
+def test_a_rating_form_with_one_bad_value_saves_nothing(evaluator, pro_panel):
+    """All values are checked before any is saved: one value off the scale (or not in ASCII
+    digits) refuses the whole form with 400, and the good values before it are not saved."""
+    rater = seat(evaluator, pro_panel, "half-saved")
+    client = _client_for(rater)
+    url = reverse("panels:rate", args=[pro_panel.pk])
+    for bad in ("9", "４"):
+        response = client.post(url, {"r-A-usefulness": "4", "r-A-fluency": bad})
+        assert response.status_code == 400
+    assert not Rating.objects.filter(rater=rater).exists()

@@ -187,3 +187,33 @@ def test_an_unknown_phase_or_panel_is_named(pro_panel, tmp_path):
             panel="nope",
             language="en",
         )
+
+
+def test_a_column_named_twice_is_refused_on_line_one(pro_panel, team_models):
+    """`rating,rating`: the CSV reader would keep only the last cell, a value the file's author
+    may not have meant, so the header is refused."""
+    text = f"rater,model,criterion,rating,rating\next-1,{team_models[0].slug},fluency,4,5\n"
+    assert _problems(pro_panel, text) == ["Line 1: Columns named more than once: rating."]
+
+
+def test_a_rating_in_other_than_ascii_digits_is_refused(pro_panel, team_models):
+    """Python's int() reads '٣' and '４' as 3 and 4; a rating is written in ASCII digits."""
+    slug = team_models[0].slug
+    problems = _problems(pro_panel, HEADER + f"a,{slug},fluency,٣,\nb,{slug},fluency,４,\n")
+    assert [p.split(":")[0] for p in problems] == ["Line 2", "Line 3"]
+    assert "is not a whole number" in problems[0]
+
+
+def test_an_import_after_the_announcement_is_refused(pro_panel, team_models):
+    """After the phase's announcement the panel's results are public and change only by a
+    public correction: an import would rewrite the published means silently, so it is refused
+    and nothing is saved."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    phase = pro_panel.phase
+    phase.announcement_at = timezone.now() - timedelta(days=1)
+    phase.save(update_fields=["announcement_at"])
+    problems = _problems(pro_panel, HEADER + f"ext-1,{team_models[0].slug},fluency,1,\n")
+    assert len(problems) == 1 and "public correction" in problems[0]

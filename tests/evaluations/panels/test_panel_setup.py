@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override as translation_override
 
 from evaluations.panels import services, signups
 from evaluations.panels.models import Invitation, Rater, RaterLabel
@@ -253,3 +254,49 @@ def test_a_team_member_or_evaluator_cannot_open_a_second_account_to_rate(
     assert get_user_model().objects.count() == users
     assert not mail.outbox
     assert not Rater.objects.filter(panel=public_panel).exists()
+
+
+def test_the_new_panel_form_names_components_in_korean_on_ko_pages(
+    evaluator, phase, user_component
+):
+    """The component choices follow the page's language, not the model's __str__ (English)."""
+    from django.utils import translation
+
+    user_component.name_ko, user_component.name_en = "전문 사용자 평가", "Professional users"
+    user_component.save(update_fields=["name_ko", "name_en"])
+    with translation.override("ko"):
+        url = reverse("panels:manage_index", args=[phase.slug])
+    client = Client(HTTP_ACCEPT_LANGUAGE="ko")
+    client.force_login(evaluator)
+    body = client.get(url).content.decode()
+    assert "전문 사용자 평가" in body and "Professional users" not in body
+
+
+def test_a_real_person_cannot_join_a_synthetic_demo_panel(
+    client, evaluator, phase, public_component, user_component, team_models
+):
+    """A demo panel's ratings are published as synthetic, so no real person joins it: no
+    sign-up (on the page, with the reason in the reader's language), no invitation, nothing
+    saved."""
+    from django.contrib.auth import get_user_model
+
+    phase.is_demo = True
+    phase.save(update_fields=["is_demo"])
+    panel = make_panel(evaluator, phase, public_component, kind="public", code="demo-pub")
+    with pytest.raises(services.PanelError):
+        signups.signup_start(
+            panel=panel, email="real.person@example.com", username="realperson",
+            password="a long pass phrase 7", link_for=lambda token: "http://x/" + token,
+        )  # fmt: skip
+    form = {"email": "real@example.com", "username": "real2", "password": "a long pass phrase 7"}
+    response = client.post(reverse("panels:join", args=[panel.pk]), form, HTTP_ACCEPT_LANGUAGE="en")
+    assert "synthetic demo panel" in response.content.decode()
+    with translation_override("ko"):
+        url = reverse("panels:join", args=[panel.pk])
+    response = client.post(url, form, HTTP_ACCEPT_LANGUAGE="ko")
+    assert "데모" in response.content.decode()
+    pro = make_panel(evaluator, phase, user_component, code="demo-pro")
+    with pytest.raises(services.PanelError):
+        services.invitation_create(user=evaluator, panel=pro)
+    assert not get_user_model().objects.filter(username__in=["realperson", "real2"]).exists()
+    assert not mail.outbox and not Invitation.objects.exists()

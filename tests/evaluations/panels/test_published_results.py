@@ -305,3 +305,15 @@ def test_the_vote_fit_is_computed_once_for_the_same_votes(monkeypatch, public_pa
     Comparison.objects.filter(rater__panel=public_panel).first().delete()  # other votes
     selectors.vote_results(public_panel)
     assert len(calls) == 2
+
+
+def test_each_panel_record_of_the_api_says_whether_it_is_demo(client, phase, pro_panel):
+    """A panel record taken out of the envelope still carries its DEMO mark: a synthetic
+    panel (its own or its phase's is_demo) says is_demo true, a real one false."""
+    publish(phase)
+    body = client.get(f"/api/v1/phases/{phase.slug}/panels/").json()
+    assert [p["is_demo"] for p in body["panels"]] == [False]
+    Phase.objects.filter(pk=phase.pk).update(is_demo=True)
+    body = client.get(f"/api/v1/phases/{phase.slug}/panels/").json()
+    assert body["is_demo"] is True and body["panels"]
+    assert all(panel["is_demo"] is True for panel in body["panels"])
