@@ -135,8 +135,14 @@ def transfer_size(base: str) -> None:
     print(f"  total {total_br / 1024:.1f} KB (target <= {SIZE_TARGET_KB} KB): {verdict}")
 
 
-def wrk(url: str, connections: int = 32, seconds: int = 10) -> tuple[float, str]:
-    """Requests per second and p99 latency; raises if any request failed or was not 2xx/3xx."""
+def wrk(
+    url: str, connections: int = 32, seconds: int = 10, *, warm_up: bool = False
+) -> tuple[float, str]:
+    """Requests per second and p99 latency; raises if any request failed or was not 2xx/3xx.
+
+    A warm-up (`warm_up=True`) only fills the workers' caches: the first renders of a cold
+    worker can keep a queued request past wrk's 2 s timeout, so its socket errors are printed,
+    not raised; the measured runs after it must have none."""
     result = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
         check=True,
@@ -149,7 +155,9 @@ def wrk(url: str, connections: int = 32, seconds: int = 10) -> tuple[float, str]
     if non_2xx:
         raise RuntimeError(f"{url}: {non_2xx.group(1)} non-2xx responses")
     socket_errors = re.search(r"Socket errors: (.*)", result.stdout)
-    if socket_errors:
+    if socket_errors and warm_up:
+        print(f"  (warm-up of {url.split('/', 3)[-1]}: socket errors {socket_errors.group(1)})")
+    elif socket_errors:
         raise RuntimeError(f"{url}: socket errors: {socket_errors.group(1)}")
     return rps, p99
 
@@ -162,8 +170,8 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 def load_test(base: str, stack: str) -> None:
     """64 connections for 30 s against the page, the API and the plain view: zero errors."""
     print(f"load on {stack}, wrk 64 connections, 30 s each, zero errors required:")
-    wrk(base + PAGE, connections=64, seconds=5)  # warm-up: every worker fills its caches
-    wrk(base + API, connections=64, seconds=5)
+    wrk(base + PAGE, connections=64, seconds=5, warm_up=True)  # every worker fills its caches
+    wrk(base + API, connections=64, seconds=5, warm_up=True)
     plain_rps, plain_p99 = wrk(base + PLAIN, connections=64, seconds=30)
     for path in (PAGE, API):
         rps, p99 = wrk(base + path, connections=64, seconds=30)
