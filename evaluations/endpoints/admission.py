@@ -286,16 +286,22 @@ def endpoint_limiter(endpoint: Endpoint, store) -> EndpointLimiter:
     return EndpointLimiter(store, f"endpoint-{endpoint.pk}", spec)
 
 
+def endpoint_generation(endpoint: Endpoint, *, seed: int | None = None) -> GenerationSettings:
+    """The endpoint's generation settings, as a run (with its seed) and a person's chat send them."""
+    return GenerationSettings(
+        temperature=endpoint.temperature,
+        max_tokens=endpoint.max_tokens,
+        system_prompt=endpoint.system_prompt or None,
+        seed=seed,
+        reasoning=endpoint.reasoning,
+    )
+
+
 def endpoint_chat_stream(endpoint: Endpoint, messages: list[dict]):
     """A factory of the async iterator of text deltas answering ``messages`` (see
     ``streaming.stream_chat``), with the endpoint's generation settings and shared limits."""
     config = endpoint_config(endpoint)
-    generation = GenerationSettings(
-        temperature=endpoint.temperature,
-        max_tokens=endpoint.max_tokens,
-        system_prompt=endpoint.system_prompt or None,
-        reasoning=endpoint.reasoning,
-    )
+    generation = endpoint_generation(endpoint)
     redis_url = settings.REDIS_URL or None
 
     async def deltas():

@@ -39,10 +39,11 @@ from .admission import (  # noqa: F401  (re-exported: callers use the services m
     endpoint_add,
     endpoint_approve,
     endpoint_config,
+    endpoint_generation,
     endpoint_settings,
     keybox,
 )
-from .chat import ChatItem, GenerationSettings, ItemOutcome, Stop
+from .chat import ChatItem, ItemOutcome, Stop
 from .client import EndpointClient
 from .limits import EndpointLimiter, LimitSpec, limit_store
 from .models import Endpoint, EndpointResponse, EndpointRun, HiddenItem, PromptTemplate
@@ -200,13 +201,7 @@ def _ask(run: EndpointRun, items: list[ChatItem], store) -> object:
     """
     endpoint = run.endpoint
     config = endpoint_config(endpoint)
-    generation = GenerationSettings(
-        temperature=endpoint.temperature,
-        max_tokens=endpoint.max_tokens,
-        system_prompt=endpoint.system_prompt or None,
-        seed=run.seed,
-        reasoning=endpoint.reasoning,
-    )
+    generation = endpoint_generation(endpoint, seed=run.seed)
     policy = RetryPolicy(
         base_delay=settings.ENDPOINT_RETRY_BASE_DELAY, pause_after=settings.ENDPOINT_PAUSE_AFTER
     )
