@@ -217,6 +217,8 @@ def world(
         )
     run_published.refresh_from_db()
     assert run_published.status == EvaluationRun.Status.SUCCEEDED
+    # Ratings come in before the announcement: an import into a published phase is refused.
+    plant_panel(published, evaluator, [fx["model_a"], fx["model_b"]])
     Phase.objects.filter(pk=published.pk).update(
         announcement_at=timezone.now() - timedelta(days=2),
         submission_closes=timezone.now() - timedelta(days=3),
@@ -230,7 +232,6 @@ def world(
         reasons_en="Public reasons",
         private_feedback=SENTINEL_FEEDBACK_PUBLISHED,
     )
-    plant_panel(published, evaluator, [fx["model_a"], fx["model_b"]])
     return {
         "phase": the_phase,
         "published": published,
